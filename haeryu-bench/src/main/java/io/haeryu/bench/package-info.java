@@ -1,0 +1,2 @@
+/** JMH micro-benchmarks of Haeryu's hot paths. */
+package io.haeryu.bench;

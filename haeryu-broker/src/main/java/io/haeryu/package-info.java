@@ -1,0 +1,2 @@
+/** Haeryu: a Kafka-compatible event streaming broker. */
+package io.haeryu;

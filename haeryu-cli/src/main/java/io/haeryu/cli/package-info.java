@@ -1,0 +1,2 @@
+/** The {@code haeryu} command line: server start-up and client subcommands. */
+package io.haeryu.cli;
