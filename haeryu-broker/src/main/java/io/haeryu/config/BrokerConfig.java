@@ -1,0 +1,321 @@
+package io.haeryu.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The broker's static configuration, read from a {@code server.properties} file with Kafka's key names and
+ * defaults. Start-up stops with a {@link ConfigException} naming the key on an unknown key or an illegal value:
+ * a typo that silently falls back to a default is how production outages start.
+ */
+public final class BrokerConfig extends AbstractConfig {
+
+    public static final String BROKER_ID = "broker.id";
+    public static final String BROKER_RACK = "broker.rack";
+    public static final String LISTENERS = "listeners";
+    public static final String ADVERTISED_LISTENERS = "advertised.listeners";
+    public static final String LISTENER_SECURITY_PROTOCOL_MAP = "listener.security.protocol.map";
+    public static final String LOG_DIRS = "log.dirs";
+    public static final String LOG_DIR = "log.dir";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
+    public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+    public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
+    public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
+    public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
+    public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
+    public static final String LOG_ROLL_MS = "log.roll.ms";
+    public static final String LOG_ROLL_HOURS = "log.roll.hours";
+    public static final String LOG_RETENTION_MS = "log.retention.ms";
+    public static final String LOG_RETENTION_MINUTES = "log.retention.minutes";
+    public static final String LOG_RETENTION_HOURS = "log.retention.hours";
+    public static final String LOG_RETENTION_BYTES = "log.retention.bytes";
+    public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String LOG_INDEX_INTERVAL_BYTES = "log.index.interval.bytes";
+    public static final String LOG_INDEX_SIZE_MAX_BYTES = "log.index.size.max.bytes";
+    public static final String LOG_FLUSH_INTERVAL_MESSAGES = "log.flush.interval.messages";
+    public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+    public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
+    public static final String LOG_SEGMENT_DELETE_DELAY_MS = "log.segment.delete.delay.ms";
+    public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+    public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
+    public static final String SOCKET_SEND_BUFFER_BYTES = "socket.send.buffer.bytes";
+    public static final String SOCKET_RECEIVE_BUFFER_BYTES = "socket.receive.buffer.bytes";
+    public static final String NUM_NETWORK_THREADS = "num.network.threads";
+    public static final String NUM_IO_THREADS = "num.io.threads";
+    public static final String ZOOKEEPER_CONNECT = "zookeeper.connect";
+    public static final String ZOOKEEPER_SESSION_TIMEOUT_MS = "zookeeper.session.timeout.ms";
+    public static final String ZOOKEEPER_CONNECTION_TIMEOUT_MS = "zookeeper.connection.timeout.ms";
+    public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+    public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
+    public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
+    public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+    public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String TRANSACTION_STATE_LOG_REPLICATION_FACTOR = "transaction.state.log.replication.factor";
+    public static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
+
+    private static final long HOUR_MS = 60L * 60 * 1000;
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+        .define(BROKER_ID, Type.INT, 0, Range.atLeast(0), Importance.HIGH,
+            "The broker's id, unique in the cluster.")
+        .define(BROKER_RACK, Type.STRING, null, Importance.MEDIUM, "Rack of the broker, for rack-aware replica placement.")
+        .define(LISTENERS, Type.LIST, "PLAINTEXT://:9092", Importance.HIGH,
+            "Comma-separated listener URIs the broker binds, e.g. PLAINTEXT://localhost:9092. An empty host binds all interfaces.")
+        .define(ADVERTISED_LISTENERS, Type.LIST, null, Importance.HIGH,
+            "Listeners published to clients, if different from listeners.")
+        .define(LISTENER_SECURITY_PROTOCOL_MAP, Type.STRING, "PLAINTEXT:PLAINTEXT", Importance.LOW,
+            "Listener name to security protocol. Only PLAINTEXT is implemented so far.")
+        .define(LOG_DIRS, Type.LIST, null, Importance.HIGH, "Directories where partition logs are stored.")
+        .define(LOG_DIR, Type.STRING, "/tmp/haeryu-logs", Importance.HIGH, "Log directory, used when log.dirs is not set.")
+        .define(NUM_PARTITIONS, Type.INT, 3, Range.atLeast(1), Importance.MEDIUM,
+            "Partitions of an auto-created topic, and of a created topic that does not say.")
+        .define(DEFAULT_REPLICATION_FACTOR, Type.SHORT, (short) 1, Range.atLeast(1), Importance.MEDIUM,
+            "Replication factor of topics that do not say.")
+        .define(MIN_INSYNC_REPLICAS, Type.INT, 1, Range.atLeast(1), Importance.HIGH,
+            "Fewest in-sync replicas for an acks=all write to succeed.")
+        .define(AUTO_CREATE_TOPICS_ENABLE, Type.BOOLEAN, true, Importance.HIGH,
+            "Create a topic on first use by a producer or consumer.")
+        .define(DELETE_TOPIC_ENABLE, Type.BOOLEAN, true, Importance.HIGH, "Allow DeleteTopics.")
+        .define(UNCLEAN_LEADER_ELECTION_ENABLE, Type.BOOLEAN, false, Importance.HIGH,
+            "Allow an out-of-sync replica to become leader (risks data loss).")
+        .define(REPLICA_LAG_TIME_MAX_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.HIGH,
+            "A follower that has not caught up for this long leaves the ISR.")
+        .define(LOG_SEGMENT_BYTES, Type.INT, 1024 * 1024 * 1024, Range.atLeast(14), Importance.HIGH,
+            "Largest size of one segment file.")
+        .define(LOG_ROLL_MS, Type.LONG, null, Importance.HIGH, "Roll a segment after this long, even if not full.")
+        .define(LOG_ROLL_HOURS, Type.INT, 24 * 7, Range.atLeast(1), Importance.HIGH, "log.roll.ms, in hours.")
+        .define(LOG_RETENTION_MS, Type.LONG, null, Importance.HIGH, "Delete segments older than this; -1 keeps forever.")
+        .define(LOG_RETENTION_MINUTES, Type.INT, null, Importance.HIGH, "log.retention.ms, in minutes.")
+        .define(LOG_RETENTION_HOURS, Type.INT, 24 * 7, Importance.HIGH, "log.retention.ms, in hours.")
+        .define(LOG_RETENTION_BYTES, Type.LONG, -1L, Importance.HIGH,
+            "Delete the oldest segments while a partition is larger than this; -1 for no limit.")
+        .define(LOG_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 5 * 60 * 1000L, Range.atLeast(1), Importance.MEDIUM,
+            "How often retention runs.")
+        .define(LOG_INDEX_INTERVAL_BYTES, Type.INT, 4096, Range.atLeast(0), Importance.MEDIUM,
+            "Bytes between offset index entries.")
+        .define(LOG_INDEX_SIZE_MAX_BYTES, Type.INT, 10 * 1024 * 1024, Range.atLeast(4), Importance.MEDIUM,
+            "Largest size of an index file.")
+        .define(LOG_FLUSH_INTERVAL_MESSAGES, Type.LONG, Long.MAX_VALUE, Range.atLeast(1), Importance.HIGH,
+            "fsync after this many messages; by default left to the OS, as in Kafka.")
+        .define(LOG_FLUSH_INTERVAL_MS, Type.LONG, null, Importance.HIGH, "fsync after this long.")
+        .define(LOG_MESSAGE_TIMESTAMP_TYPE, Type.STRING, "CreateTime", ValidString.in("CreateTime", "LogAppendTime"),
+            Importance.MEDIUM, "Whether record timestamps are the producer's or the broker's.")
+        .define(LOG_SEGMENT_DELETE_DELAY_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+            "Delay before a deleted segment's files are removed.")
+        .define(MESSAGE_MAX_BYTES, Type.INT, 1024 * 1024 + 12, Range.atLeast(0), Importance.HIGH,
+            "Largest record batch the broker accepts.")
+        .define(SOCKET_REQUEST_MAX_BYTES, Type.INT, 100 * 1024 * 1024, Range.atLeast(1), Importance.HIGH,
+            "Largest request frame; a larger one closes the connection.")
+        .define(SOCKET_SEND_BUFFER_BYTES, Type.INT, 100 * 1024, Importance.LOW, "SO_SNDBUF; -1 for the OS default.")
+        .define(SOCKET_RECEIVE_BUFFER_BYTES, Type.INT, 100 * 1024, Importance.LOW, "SO_RCVBUF; -1 for the OS default.")
+        .define(NUM_NETWORK_THREADS, Type.INT, 3, Range.atLeast(1), Importance.HIGH,
+            "Event-loop threads that read requests, run handlers and write responses.")
+        .define(NUM_IO_THREADS, Type.INT, 8, Range.atLeast(1), Importance.HIGH,
+            "Threads for blocking work (metadata writes to ZooKeeper).")
+        .define(ZOOKEEPER_CONNECT, Type.STRING, null, Importance.HIGH,
+            "ZooKeeper connect string. Unset: the broker starts an embedded ZooKeeper beside its log dirs.")
+        .define(ZOOKEEPER_SESSION_TIMEOUT_MS, Type.INT, 18_000, Range.atLeast(1), Importance.HIGH, "ZooKeeper session timeout.")
+        .define(ZOOKEEPER_CONNECTION_TIMEOUT_MS, Type.INT, null, Importance.HIGH,
+            "How long to wait for ZooKeeper at start-up; defaults to the session timeout.")
+        .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, 50, Range.atLeast(1), Importance.HIGH,
+            "Partitions of __consumer_offsets (cannot change once created).")
+        .define(OFFSETS_TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) 3, Range.atLeast(1), Importance.HIGH,
+            "Replication factor of __consumer_offsets, capped at the live broker count on a small cluster.")
+        .define(OFFSETS_TOPIC_SEGMENT_BYTES, Type.INT, 100 * 1024 * 1024, Range.atLeast(1), Importance.HIGH,
+            "Segment size of __consumer_offsets.")
+        .define(OFFSETS_RETENTION_MINUTES, Type.INT, 7 * 24 * 60, Range.atLeast(1), Importance.HIGH,
+            "Committed offsets of an empty group are kept this long.")
+        .define(OFFSET_METADATA_MAX_BYTES, Type.INT, 4096, Importance.HIGH, "Largest metadata string of a commit.")
+        .define(GROUP_INITIAL_REBALANCE_DELAY_MS, Type.INT, 3000, Range.atLeast(0), Importance.MEDIUM,
+            "How long the first rebalance of an empty group waits for more members.")
+        .define(GROUP_MIN_SESSION_TIMEOUT_MS, Type.INT, 6000, Importance.MEDIUM, "Smallest session.timeout.ms allowed.")
+        .define(GROUP_MAX_SESSION_TIMEOUT_MS, Type.INT, 1_800_000, Importance.MEDIUM, "Largest session.timeout.ms allowed.")
+        .define(TRANSACTION_STATE_LOG_REPLICATION_FACTOR, Type.SHORT, (short) 3, Range.atLeast(1), Importance.HIGH,
+            "Replication factor of __transaction_state (used once transactions land).")
+        .define(TRANSACTION_STATE_LOG_MIN_ISR, Type.INT, 2, Range.atLeast(1), Importance.HIGH,
+            "min.insync.replicas of __transaction_state (used once transactions land).");
+
+    private final List<Listener> listeners;
+    private final List<Listener> advertisedListeners;
+
+    public BrokerConfig(Map<?, ?> props) {
+        super(CONFIG_DEF, rejectUnknown(props), false);
+        this.listeners = parseListeners(LISTENERS, getList(LISTENERS));
+        List<String> advertised = getList(ADVERTISED_LISTENERS);
+        this.advertisedListeners = advertised == null ? listeners : parseListeners(ADVERTISED_LISTENERS, advertised);
+        if (advertisedListeners.size() != listeners.size()) {
+            throw new ConfigException(ADVERTISED_LISTENERS, advertised,
+                "must name the same listeners as " + LISTENERS + " (" + getList(LISTENERS) + ")");
+        }
+        if (advertised != null && advertisedListeners.stream().anyMatch(l -> l.port() == 0)) {
+            throw new ConfigException(ADVERTISED_LISTENERS, advertised, "an advertised port cannot be 0");
+        }
+        if (getInt(GROUP_MIN_SESSION_TIMEOUT_MS) > getInt(GROUP_MAX_SESSION_TIMEOUT_MS)) {
+            throw new ConfigException(GROUP_MIN_SESSION_TIMEOUT_MS, getInt(GROUP_MIN_SESSION_TIMEOUT_MS),
+                "must not exceed " + GROUP_MAX_SESSION_TIMEOUT_MS);
+        }
+        if (logDirs().isEmpty()) {
+            throw new ConfigException(LOG_DIRS, getList(LOG_DIRS), "names no directory");
+        }
+    }
+
+    public static BrokerConfig fromProperties(Properties props) {
+        return new BrokerConfig(props);
+    }
+
+    private static Map<?, ?> rejectUnknown(Map<?, ?> props) {
+        Set<String> unknown = new TreeSet<>();
+        for (Object key : props.keySet()) {
+            if (!CONFIG_DEF.names().contains(String.valueOf(key))) {
+                unknown.add(String.valueOf(key));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            String name = unknown.iterator().next();
+            throw new ConfigException("Unknown configuration '" + name + "'"
+                + (unknown.size() > 1 ? " (and " + (unknown.size() - 1) + " more: " + unknown + ")" : "")
+                + ". Check the spelling against Kafka's broker config names; Haeryu does not yet support this setting.");
+        }
+        return props;
+    }
+
+    private static List<Listener> parseListeners(String key, List<String> values) {
+        List<Listener> out = new ArrayList<>();
+        for (String value : values) {
+            Listener l = Listener.parse(key, value);
+            if (!l.securityProtocol().equals("PLAINTEXT")) {
+                throw new ConfigException(key, value, "only PLAINTEXT listeners are supported so far");
+            }
+            if (out.stream().anyMatch(o -> o.name().equals(l.name()))) {
+                throw new ConfigException(key, values, "listener name " + l.name() + " appears twice");
+            }
+            out.add(l);
+        }
+        if (out.isEmpty()) {
+            throw new ConfigException(key, values, "names no listener");
+        }
+        return out;
+    }
+
+    public int brokerId() {
+        return getInt(BROKER_ID);
+    }
+
+    public String rack() {
+        return getString(BROKER_RACK);
+    }
+
+    public List<Listener> listeners() {
+        return listeners;
+    }
+
+    public List<Listener> advertisedListeners() {
+        return advertisedListeners;
+    }
+
+    public List<Path> logDirs() {
+        List<String> dirs = getList(LOG_DIRS);
+        if (dirs == null) {
+            dirs = List.of(getString(LOG_DIR));
+        }
+        return dirs.stream().map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
+    }
+
+    public int numPartitions() {
+        return getInt(NUM_PARTITIONS);
+    }
+
+    public short defaultReplicationFactor() {
+        return getShort(DEFAULT_REPLICATION_FACTOR);
+    }
+
+    public int minInsyncReplicas() {
+        return getInt(MIN_INSYNC_REPLICAS);
+    }
+
+    public boolean autoCreateTopicsEnable() {
+        return getBoolean(AUTO_CREATE_TOPICS_ENABLE);
+    }
+
+    public boolean deleteTopicEnable() {
+        return getBoolean(DELETE_TOPIC_ENABLE);
+    }
+
+    public int segmentBytes() {
+        return getInt(LOG_SEGMENT_BYTES);
+    }
+
+    /** log.roll.ms, else log.roll.hours, as Kafka resolves it. */
+    public long segmentMs() {
+        Long ms = getLong(LOG_ROLL_MS);
+        return ms != null ? ms : getInt(LOG_ROLL_HOURS) * HOUR_MS;
+    }
+
+    /** log.retention.ms, else minutes, else hours; a negative value means forever. */
+    public long retentionMs() {
+        Long ms = getLong(LOG_RETENTION_MS);
+        if (ms != null) {
+            return ms < 0 ? -1 : ms;
+        }
+        Integer minutes = getInt(LOG_RETENTION_MINUTES);
+        if (minutes != null) {
+            return minutes < 0 ? -1 : minutes * 60_000L;
+        }
+        int hours = getInt(LOG_RETENTION_HOURS);
+        return hours < 0 ? -1 : hours * HOUR_MS;
+    }
+
+    public long retentionBytes() {
+        return getLong(LOG_RETENTION_BYTES);
+    }
+
+    public long retentionCheckIntervalMs() {
+        return getLong(LOG_RETENTION_CHECK_INTERVAL_MS);
+    }
+
+    public int messageMaxBytes() {
+        return getInt(MESSAGE_MAX_BYTES);
+    }
+
+    public int socketRequestMaxBytes() {
+        return getInt(SOCKET_REQUEST_MAX_BYTES);
+    }
+
+    public int numNetworkThreads() {
+        return getInt(NUM_NETWORK_THREADS);
+    }
+
+    public int numIoThreads() {
+        return getInt(NUM_IO_THREADS);
+    }
+
+    public String zookeeperConnect() {
+        return getString(ZOOKEEPER_CONNECT);
+    }
+
+    public int zookeeperSessionTimeoutMs() {
+        return getInt(ZOOKEEPER_SESSION_TIMEOUT_MS);
+    }
+
+    public int zookeeperConnectionTimeoutMs() {
+        Integer t = getInt(ZOOKEEPER_CONNECTION_TIMEOUT_MS);
+        return t != null ? t : zookeeperSessionTimeoutMs();
+    }
+}

@@ -1,0 +1,114 @@
+package io.haeryu.network;
+
+import io.haeryu.config.Listener;
+import io.haeryu.protocol.ApiRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts client connections on every configured listener. Uses epoll where the native transport loads (Linux),
+ * NIO elsewhere. Requests are handled on the connection's event-loop thread, so one connection's requests run
+ * in order and never concurrently, which idempotent producers rely on.
+ */
+public final class SocketServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SocketServer.class);
+
+    /** Socket settings taken from the broker config. */
+    public record Settings(int maxRequestBytes, int sendBufferBytes, int receiveBufferBytes, int networkThreads) {
+    }
+
+    private final ApiRegistry apis;
+    private final Settings settings;
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
+    private final List<Channel> serverChannels = new ArrayList<>();
+    private EventLoopGroup acceptors;
+    private EventLoopGroup workers;
+
+    public SocketServer(ApiRegistry apis, Settings settings) {
+        this.apis = apis;
+        this.settings = settings;
+    }
+
+    /** Binds every listener; returns once all accept connections. */
+    public void start(List<Listener> listeners) throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("haeryu-acceptor", true), io);
+        workers = new MultiThreadIoEventLoopGroup(settings.networkThreads(),
+            new DefaultThreadFactory("haeryu-network", true), io);
+        for (Listener listener : listeners) {
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (settings.sendBufferBytes() > 0) {
+                            ch.config().setSendBufferSize(settings.sendBufferBytes());
+                        }
+                        if (settings.receiveBufferBytes() > 0) {
+                            ch.config().setReceiveBufferSize(settings.receiveBufferBytes());
+                        }
+                        String id = listener.name() + "-" + connectionIds.incrementAndGet();
+                        ch.pipeline()
+                            .addLast("frames", new KafkaFrameDecoder(settings.maxRequestBytes()))
+                            .addLast("requests", new RequestDispatcher(apis, listener.name(), id));
+                    }
+                });
+            InetSocketAddress address = listener.host().isEmpty()
+                ? new InetSocketAddress(listener.port())
+                : new InetSocketAddress(listener.host(), listener.port());
+            Channel channel = bootstrap.bind(address).sync().channel();
+            serverChannels.add(channel);
+            InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
+            boundAddresses.put(listener.name(), bound);
+            log.info("Listening on {} at {} ({} transport)", listener.name(), bound, epoll ? "epoll" : "nio");
+        }
+    }
+
+    /** The address each listener is bound to (the real port when the config said 0). */
+    public Map<String, InetSocketAddress> boundAddresses() {
+        return boundAddresses;
+    }
+
+    @Override
+    public void close() {
+        for (Channel channel : serverChannels) {
+            channel.close().syncUninterruptibly();
+        }
+        if (acceptors != null) {
+            acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (workers != null) {
+            workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.haeryu.server;
+
+import io.haeryu.cluster.BrokerRegistration;
+import io.haeryu.cluster.EmbeddedZooKeeper;
+import io.haeryu.cluster.TopicService;
+import io.haeryu.cluster.ZkMetadataStore;
+import io.haeryu.config.BrokerConfig;
+import io.haeryu.config.Listener;
+import io.haeryu.log.LogConfig;
+import io.haeryu.log.LogManager;
+import io.haeryu.network.SocketServer;
+import io.haeryu.protocol.ApiRegistry;
+import io.haeryu.protocol.BrokerApis;
+import io.haeryu.replication.FetchPurgatory;
+import io.haeryu.replication.ReplicaManager;
+import io.haeryu.txn.ProducerIdManager;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One broker: storage, cluster metadata, coordinators and the network, started in dependency order and stopped
+ * in reverse. Logs are recovered before the broker registers, so it never serves a log it has not checked.
+ */
+public final class HaeryuServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HaeryuServer.class);
+
+    private final BrokerConfig config;
+    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private SocketServer socketServer;
+    private ZkMetadataStore metadata;
+    private List<String> advertised = List.of();
+
+    public HaeryuServer(BrokerConfig config) {
+        this.config = config;
+    }
+
+    /** Starts everything; on failure, stops what was started and rethrows. */
+    public void start() throws Exception {
+        long started = System.nanoTime();
+        try {
+            doStart();
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+        log.info("Haeryu broker {} started in {} ms, listening on {}", config.brokerId(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), String.join(", ", advertised));
+    }
+
+    private void doStart() throws Exception {
+        List<Path> logDirs = config.logDirs();
+        for (Path dir : logDirs) {
+            closeables.push(LogDirLock.acquire(dir));
+        }
+
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("haeryu-scheduler"));
+        closeables.push(scheduler::shutdownNow);
+        ExecutorService blocking = Executors.newFixedThreadPool(config.numIoThreads(), daemon("haeryu-io"));
+        closeables.push(blocking::shutdownNow);
+
+        LogManager logManager = new LogManager(logDirs, LogConfig.defaults(), Time.SYSTEM, scheduler);
+        logManager.startup();
+        closeables.push(logManager);
+
+        String zkConnect = config.zookeeperConnect();
+        if (zkConnect == null) {
+            Path first = logDirs.get(0).toAbsolutePath();
+            Path zkDir = first.resolveSibling(first.getFileName() + "-zookeeper");
+            EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(zkDir, "127.0.0.1", 0);
+            closeables.push(zk);
+            zkConnect = zk.connectString();
+            log.info("Started embedded ZooKeeper at {} (data in {})", zkConnect, zkDir);
+        }
+        metadata = new ZkMetadataStore(zkConnect, config.zookeeperSessionTimeoutMs(), config.zookeeperConnectionTimeoutMs());
+        metadata.start();
+        closeables.push(metadata);
+
+        FetchPurgatory purgatory = new FetchPurgatory(scheduler);
+        ReplicaManager replicas = new ReplicaManager(config.brokerId(), config, logManager, purgatory);
+        metadata.addListener(replicas::onMetadataChange);
+
+        ApiRegistry apis = new ApiRegistry();
+        ProducerIdManager producerIds = new ProducerIdManager(metadata::allocateProducerIdBlock);
+        BrokerApis.registerCore(apis, new BrokerApis.Services(config.brokerId(), metadata, new TopicService(metadata, config), replicas,
+            producerIds, config.autoCreateTopicsEnable(), config.deleteTopicEnable(), blocking));
+
+        socketServer = new SocketServer(apis, new SocketServer.Settings(config.socketRequestMaxBytes(),
+            config.getInt(BrokerConfig.SOCKET_SEND_BUFFER_BYTES), config.getInt(BrokerConfig.SOCKET_RECEIVE_BUFFER_BYTES),
+            config.numNetworkThreads()));
+        closeables.push(socketServer);
+        socketServer.start(config.listeners());
+
+        Listener first = config.advertisedListeners().get(0);
+        InetSocketAddress bound = socketServer.boundAddresses().get(config.listeners().get(0).name());
+        String host = first.host().isEmpty() ? canonicalHostName() : first.host();
+        int port = first.port() == 0 ? bound.getPort() : first.port();
+        advertised = new ArrayList<>();
+        for (Listener l : config.advertisedListeners()) {
+            InetSocketAddress b = socketServer.boundAddresses().get(l.name());
+            advertised.add(l.name() + "://" + (l.host().isEmpty() ? canonicalHostName() : l.host()) + ":"
+                + (l.port() == 0 ? b.getPort() : l.port()));
+        }
+        metadata.registerBroker(new BrokerRegistration(config.brokerId(), host, port, config.rack(),
+            advertised.stream().collect(Collectors.joining(","))));
+    }
+
+    private static String canonicalHostName() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        return new io.netty.util.concurrent.DefaultThreadFactory(prefix, true);
+    }
+
+    /** The port each listener is bound to (useful when the config asked for port 0). */
+    public int boundPort(String listenerName) {
+        return socketServer.boundAddresses().get(listenerName).getPort();
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    @Override
+    public synchronized void close() {
+        while (!closeables.isEmpty()) {
+            AutoCloseable c = closeables.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("Error while stopping {}", c, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.haeryu.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code haeryu} command. */
+@Command(name = "haeryu", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "Haeryu: a Kafka-compatible event streaming platform.",
+    subcommands = {ServerCommand.class, CommandLine.HelpCommand.class})
+public final class HaeryuCli {
+
+    public static void main(String[] args) {
+        int exit = new CommandLine(new HaeryuCli()).execute(args);
+        if (exit != 0) {
+            System.exit(exit);
+        }
+    }
+}
