@@ -2,6 +2,9 @@ package io.haeryu.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -52,6 +55,9 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         config.setProperty("admin.enableServer", "false");
         Path configDir = null;
         try {
+            if (port != 0) {
+                ensurePortFree(host, port);
+            }
             Files.createDirectories(dataDir);
             configDir = Files.createTempDirectory("haeryu-zk-config");
             ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()
@@ -80,6 +86,15 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         server.close();
         deleteRecursively(configDir);
         log.info("Embedded ZooKeeper at {} stopped", connectString);
+    }
+
+    /** The embedded server only reports a failed bind by timing out at startup; probing first fails fast. */
+    private static void ensurePortFree(String host, int port) throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (BindException e) {
+            throw new BindException("Address already in use: " + host + ":" + port);
+        }
     }
 
     private static void deleteRecursively(Path dir) {
