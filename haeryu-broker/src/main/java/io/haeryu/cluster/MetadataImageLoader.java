@@ -17,8 +17,8 @@ final class MetadataImageLoader {
     }
 
     /**
-     * A topic's znodes reach the cache one by one, so a snapshot can hold a topic whose partition states have not
-     * arrived yet. Such a topic keeps its version from {@code previous} (or stays absent if new), so readers only
+     * A topic's znodes reach the caches one by one, so a snapshot can hold a topic whose partition states or config
+     * (always written with the topic, as Kafka does) have not arrived yet. Such a topic keeps its version from {@code previous} (or stays absent if new), so readers only
      * ever see complete topics. A re-created topic (new id) does not fall back to its deleted namesake.
      */
     static MetadataImage load(String clusterId, Map<String, byte[]> nodes, MetadataImage previous) {
@@ -54,7 +54,7 @@ final class MetadataImageLoader {
         return new MetadataImage(clusterId, brokers, topicsByName, topicsById, controllerId);
     }
 
-    /** @return the topic, or null while some of its partition states are missing */
+    /** @return the topic, or null while some of its partition states or its config are missing */
     private static TopicInfo loadTopic(String name, ZkPayloads.TopicAssignment assignment, Map<String, byte[]> nodes) {
         List<PartitionState> partitions = new ArrayList<>(assignment.replicas().size());
         for (int p = 0; p < assignment.replicas().size(); p++) {
@@ -67,7 +67,9 @@ final class MetadataImageLoader {
                     state.isr()));
         }
         byte[] configData = nodes.get(ZkPaths.topicConfig(name));
-        Map<String, String> configs = configData == null ? Map.of() : ZkPayloads.decodeTopicConfig(configData);
-        return new TopicInfo(name, assignment.topicId(), partitions, configs);
+        if (configData == null) {
+            return null;
+        }
+        return new TopicInfo(name, assignment.topicId(), partitions, ZkPayloads.decodeTopicConfig(configData));
     }
 }

@@ -68,6 +68,7 @@ public final class ZkMetadataStore implements AutoCloseable {
     /** Re-registers the broker after session loss; blocking ZooKeeper calls must stay off Curator's threads. */
     private final ExecutorService registrar = Executors.newSingleThreadExecutor(daemon("haeryu-broker-registrar"));
     private final AtomicBoolean rebuildPending = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final Object imageMonitor = new Object();
 
     private volatile MetadataImage image = MetadataImage.EMPTY;
@@ -89,7 +90,7 @@ public final class ZkMetadataStore implements AutoCloseable {
     /** Connects, creates the base znodes and the cluster id if missing, and loads the first image. */
     public void start() {
         client.getConnectionStateListenable().addListener((c, state) -> {
-            if (state == ConnectionState.RECONNECTED && registration != null) {
+            if (state == ConnectionState.RECONNECTED && registration != null && !closed.get()) {
                 registrar.execute(this::reRegisterBroker);
             }
         });
@@ -123,6 +124,7 @@ public final class ZkMetadataStore implements AutoCloseable {
         return image;
     }
 
+    /** Listeners hear of every image published after they are added (and possibly of one published just before). */
     public void addListener(MetadataListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
@@ -270,6 +272,9 @@ public final class ZkMetadataStore implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         registration = null;
         caches.forEach(CuratorCache::close);
         client.close();
@@ -283,6 +288,10 @@ public final class ZkMetadataStore implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    public void removeListener(MetadataListener listener) {
+        listeners.remove(listener);
     }
 
     // --- ZooKeeper writes -------------------------------------------------------------------------------------
@@ -533,7 +542,7 @@ public final class ZkMetadataStore implements AutoCloseable {
         }
     }
 
-    /** Visible for tests that need to break this store's session. */
+    /** The ZooKeeper client, shared with {@link ControllerElection} (and tests that break its session). */
     CuratorFramework curator() {
         return client;
     }

@@ -9,7 +9,6 @@ final class ZkPaths {
     static final String TOPICS = "/brokers/topics";
     static final String TOPIC_CONFIGS = "/config/topics";
     static final String CONTROLLER = "/controller";
-    /** Reserved for the controller election; nothing writes it yet. */
     static final String CONTROLLER_EPOCH = "/controller_epoch";
     static final String PRODUCER_ID_BLOCK = "/latest_producer_id_block";
 

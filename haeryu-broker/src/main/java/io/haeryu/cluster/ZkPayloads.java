@@ -97,6 +97,19 @@ final class ZkPayloads {
         return configs;
     }
 
+    static byte[] controller(int brokerId, long timestampMs) {
+        return json(ordered("version", 1, "brokerid", brokerId, "timestamp", Long.toString(timestampMs)));
+    }
+
+    /** {@code /controller_epoch} holds the bare number, as in Kafka. */
+    static byte[] controllerEpoch(int epoch) {
+        return Integer.toString(epoch).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static int decodeControllerEpoch(byte[] data) {
+        return Integer.parseInt(new String(data, StandardCharsets.UTF_8).trim());
+    }
+
     static int decodeControllerId(byte[] data) {
         return intValue(object(data).get("brokerid"));
     }
