@@ -51,11 +51,7 @@ public final class ControllerElection implements AutoCloseable {
         this.store = store;
         this.client = store.curator();
         this.brokerId = brokerId;
-        this.elector = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "haeryu-controller-election-" + brokerId);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.elector = Executors.newSingleThreadExecutor(new DaemonThreads("haeryu-controller-election-" + brokerId));
     }
 
     public void start() {

@@ -11,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -62,11 +61,11 @@ public final class ZkMetadataStore implements AutoCloseable {
     private final List<CuratorCache> caches = new ArrayList<>();
     private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
     /** Rebuilds the image; one thread, so rebuilds never interleave. */
-    private final ExecutorService imageLoader = Executors.newSingleThreadExecutor(daemon("haeryu-metadata-loader"));
+    private final ExecutorService imageLoader = Executors.newSingleThreadExecutor(new DaemonThreads("haeryu-metadata-loader"));
     /** Calls listeners, in image order, away from Curator's and the loader's threads. */
-    private final ExecutorService notifier = Executors.newSingleThreadExecutor(daemon("haeryu-metadata-notifier"));
+    private final ExecutorService notifier = Executors.newSingleThreadExecutor(new DaemonThreads("haeryu-metadata-notifier"));
     /** Re-registers the broker after session loss; blocking ZooKeeper calls must stay off Curator's threads. */
-    private final ExecutorService registrar = Executors.newSingleThreadExecutor(daemon("haeryu-broker-registrar"));
+    private final ExecutorService registrar = Executors.newSingleThreadExecutor(new DaemonThreads("haeryu-broker-registrar"));
     private final AtomicBoolean rebuildPending = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object imageMonitor = new Object();
@@ -87,7 +86,10 @@ public final class ZkMetadataStore implements AutoCloseable {
                 .build();
     }
 
-    /** Connects, creates the base znodes and the cluster id if missing, and loads the first image. */
+    /**
+     * Connects, creates the base znodes and the cluster id if missing, and loads the first image. On failure the
+     * store is closed.
+     */
     public void start() {
         client.getConnectionStateListenable().addListener((c, state) -> {
             if (state == ConnectionState.RECONNECTED && registration != null && !closed.get()) {
@@ -95,6 +97,24 @@ public final class ZkMetadataStore implements AutoCloseable {
             }
         });
         client.start();
+        try {
+            awaitConnection();
+            execute("create base znodes", () -> {
+                for (String path : BASE_PATHS) {
+                    createIfMissing(path);
+                }
+                return null;
+            });
+            clusterId = execute("create or read the cluster id", this::createOrReadClusterId);
+            startCaches();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        log.info("Connected to ZooKeeper at {}, cluster id {}", connectString, clusterId);
+    }
+
+    private void awaitConnection() {
         try {
             if (!client.blockUntilConnected(connectionTimeoutMs, TimeUnit.MILLISECONDS)) {
                 throw new KafkaException("Could not connect to ZooKeeper at " + connectString + " within "
@@ -104,15 +124,6 @@ public final class ZkMetadataStore implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new InterruptException(e);
         }
-        execute("create base znodes", () -> {
-            for (String path : BASE_PATHS) {
-                createIfMissing(path);
-            }
-            return null;
-        });
-        clusterId = execute("create or read the cluster id", this::createOrReadClusterId);
-        startCaches();
-        log.info("Connected to ZooKeeper at {}, cluster id {}", connectString, clusterId);
     }
 
     public String clusterId() {
@@ -545,13 +556,5 @@ public final class ZkMetadataStore implements AutoCloseable {
     /** The ZooKeeper client, shared with {@link ControllerElection} (and tests that break its session). */
     CuratorFramework curator() {
         return client;
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
