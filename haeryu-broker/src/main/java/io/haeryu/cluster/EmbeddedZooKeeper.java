@@ -54,13 +54,14 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         config.setProperty("tickTime", Integer.toString(TICK_TIME_MS));
         config.setProperty("admin.enableServer", "false");
         Path configDir = null;
+        ZooKeeperServerEmbedded server = null;
         try {
             if (port != 0) {
                 ensurePortFree(host, port);
             }
             Files.createDirectories(dataDir);
             configDir = Files.createTempDirectory("haeryu-zk-config");
-            ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()
+            server = ZooKeeperServerEmbedded.builder()
                     .baseDir(configDir)
                     .configuration(config)
                     .exitHandler(ExitHandler.LOG_ONLY)
@@ -70,6 +71,9 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
             log.info("Embedded ZooKeeper serving at {} with data in {}", connectString, dataDir);
             return new EmbeddedZooKeeper(server, configDir, connectString);
         } catch (Exception e) {
+            if (server != null) {
+                server.close();
+            }
             deleteRecursively(configDir);
             throw new KafkaException("Could not start embedded ZooKeeper on " + host + ":" + port
                     + " with data in " + dataDir + ": " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.haeryu.cluster;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +49,7 @@ public record MetadataImage(String clusterId,
     /** Live brokers as Kafka nodes, ordered by id. */
     public List<Node> aliveNodes() {
         return brokers.values().stream()
-                .sorted((a, b) -> Integer.compare(a.id(), b.id()))
+                .sorted(Comparator.comparingInt(BrokerRegistration::id))
                 .map(BrokerRegistration::toNode)
                 .toList();
     }
