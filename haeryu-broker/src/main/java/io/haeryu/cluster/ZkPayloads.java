@@ -1,0 +1,156 @@
+package io.haeryu.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
+
+/** Encodes and decodes the JSON stored in each znode, in Kafka's ZooKeeper-era formats. */
+final class ZkPayloads {
+
+    /** The replica assignment stored in {@code /brokers/topics/<topic>}. */
+    record TopicAssignment(Uuid topicId, List<List<Integer>> replicas) {
+        TopicAssignment {
+            replicas = replicas.stream().map(List::copyOf).toList();
+        }
+    }
+
+    /** The leadership stored in {@code /brokers/topics/<topic>/partitions/<p>/state}. */
+    record LeaderAndIsr(int leader, int leaderEpoch, List<Integer> isr) {
+    }
+
+    private ZkPayloads() {
+    }
+
+    static byte[] clusterId(String id) {
+        return json(ordered("version", "1", "id", id));
+    }
+
+    static String decodeClusterId(byte[] data) {
+        return (String) object(data).get("id");
+    }
+
+    static byte[] broker(BrokerRegistration r, long timestampMs) {
+        Map<String, Object> json = ordered("version", 1, "host", r.host(), "port", r.port());
+        json.put("rack", r.rack());
+        json.put("listeners", r.listeners());
+        json.put("timestamp", Long.toString(timestampMs));
+        return json(json);
+    }
+
+    static BrokerRegistration decodeBroker(int id, byte[] data) {
+        Map<String, Object> json = object(data);
+        return new BrokerRegistration(id, (String) json.get("host"), intValue(json.get("port")),
+                (String) json.get("rack"), (String) json.get("listeners"));
+    }
+
+    static byte[] topicAssignment(TopicAssignment assignment) {
+        Map<String, Object> partitions = new LinkedHashMap<>();
+        for (int p = 0; p < assignment.replicas().size(); p++) {
+            partitions.put(Integer.toString(p), assignment.replicas().get(p));
+        }
+        Map<String, Object> json = ordered("version", 3, "topic_id", assignment.topicId().toString());
+        json.put("partitions", partitions);
+        json.put("adding_replicas", Map.of());
+        json.put("removing_replicas", Map.of());
+        return json(json);
+    }
+
+    static TopicAssignment decodeTopicAssignment(byte[] data) {
+        Map<String, Object> json = object(data);
+        Map<?, ?> partitions = (Map<?, ?>) json.get("partitions");
+        List<List<Integer>> replicas = new ArrayList<>(partitions.size());
+        for (int p = 0; p < partitions.size(); p++) {
+            Object list = partitions.get(Integer.toString(p));
+            if (list == null) {
+                throw new IllegalArgumentException("partitions are not numbered 0.." + (partitions.size() - 1));
+            }
+            replicas.add(intList(list));
+        }
+        return new TopicAssignment(Uuid.fromString((String) json.get("topic_id")), replicas);
+    }
+
+    static byte[] leaderAndIsr(LeaderAndIsr state, int controllerEpoch) {
+        Map<String, Object> json = ordered("controller_epoch", controllerEpoch, "leader", state.leader(),
+                "version", 1);
+        json.put("leader_epoch", state.leaderEpoch());
+        json.put("isr", state.isr());
+        return json(json);
+    }
+
+    static LeaderAndIsr decodeLeaderAndIsr(byte[] data) {
+        Map<String, Object> json = object(data);
+        return new LeaderAndIsr(intValue(json.get("leader")), intValue(json.get("leader_epoch")),
+                intList(json.get("isr")));
+    }
+
+    static byte[] topicConfig(Map<String, String> configs) {
+        return json(ordered("version", 1, "config", new TreeMap<>(configs)));
+    }
+
+    static Map<String, String> decodeTopicConfig(byte[] data) {
+        Map<String, String> configs = new LinkedHashMap<>();
+        ((Map<?, ?>) object(data).get("config")).forEach((k, v) -> configs.put((String) k, (String) v));
+        return configs;
+    }
+
+    static byte[] controller(int brokerId, long timestampMs) {
+        return json(ordered("version", 1, "brokerid", brokerId, "timestamp", Long.toString(timestampMs)));
+    }
+
+    /** {@code /controller_epoch} holds the bare number, as in Kafka. */
+    static byte[] controllerEpoch(int epoch) {
+        return Integer.toString(epoch).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static int decodeControllerEpoch(byte[] data) {
+        return Integer.parseInt(new String(data, StandardCharsets.UTF_8).trim());
+    }
+
+    static int decodeControllerId(byte[] data) {
+        return intValue(object(data).get("brokerid"));
+    }
+
+    static byte[] producerIdBlock(int brokerId, long firstId, long lastId) {
+        Map<String, Object> json = ordered("version", 1, "broker", brokerId, "block_start", Long.toString(firstId));
+        json.put("block_end", Long.toString(lastId));
+        return json(json);
+    }
+
+    static long decodeProducerIdBlockEnd(byte[] data) {
+        return Long.parseLong((String) object(data).get("block_end"));
+    }
+
+    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put(k1, v1);
+        map.put(k2, v2);
+        return map;
+    }
+
+    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2, String k3, Object v3) {
+        Map<String, Object> map = ordered(k1, v1, k2, v2);
+        map.put(k3, v3);
+        return map;
+    }
+
+    private static byte[] json(Object value) {
+        return Json.write(value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(byte[] data) {
+        return (Map<String, Object>) Json.parse(new String(data, StandardCharsets.UTF_8));
+    }
+
+    private static int intValue(Object number) {
+        return Math.toIntExact((Long) number);
+    }
+
+    private static List<Integer> intList(Object list) {
+        return ((List<?>) list).stream().map(ZkPayloads::intValue).toList();
+    }
+}
