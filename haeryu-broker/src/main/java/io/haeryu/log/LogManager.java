@@ -116,7 +116,7 @@ public final class LogManager implements Closeable {
                 highWatermarks.getOrDefault(tp, 0L));
             logs.put(tp, partitionLog);
         }
-        if (!hadCleanShutdown) {
+        if (!hadCleanShutdown && !children.isEmpty()) {
             log.warn("Log directory {} was not shut down cleanly; logs were recovered", logDir);
         }
         // From now on a crash must be detectable again.

@@ -309,12 +309,15 @@ public final class PartitionLog {
                 return;
             }
             Long from = segments.floorKey(recoveryPoint);
-            try {
-                for (LogSegment segment : segments.subMap(from == null ? segments.firstKey() : from, offset).values()) {
+            for (LogSegment segment : segments.subMap(from == null ? segments.firstKey() : from, offset).values()) {
+                try {
                     segment.flush();
+                } catch (IOException e) {
+                    // Retention may have deleted (and closed) the segment meanwhile; then there is nothing to flush.
+                    if (segments.get(segment.baseOffset()) == segment) {
+                        throw storageError("flush", e);
+                    }
                 }
-            } catch (IOException e) {
-                throw storageError("flush", e);
             }
             recoveryPoint = offset;
             lastFlushMs = time.milliseconds();
