@@ -1,10 +1,8 @@
 package io.haeryu.log;
 
-import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -17,7 +15,7 @@ import java.nio.file.StandardCopyOption;
  * gets on the current mapping for slots below {@link #entries()}, so they never need that lock: a superseded mapping
  * stays valid until garbage collected and never covers file bytes that were cut away under a live slot.
  */
-abstract class AbstractIndex implements Closeable {
+abstract class AbstractIndex {
     /** Reads the search key of one slot; implementations are stateless so lookups allocate nothing. */
     @FunctionalInterface
     protected interface KeyReader {
@@ -61,16 +59,8 @@ abstract class AbstractIndex implements Closeable {
         return file;
     }
 
-    long sizeInBytes() {
-        return (long) entries * entrySize;
-    }
-
     protected MappedByteBuffer buffer() {
         return mmap;
-    }
-
-    protected int entrySize() {
-        return entrySize;
     }
 
     /** Makes a newly written last slot visible to readers. */
@@ -104,13 +94,9 @@ abstract class AbstractIndex implements Closeable {
         return found;
     }
 
-    /** Forgets every entry at or after slot, so the index can be rebuilt or follow a log truncation. */
-    protected void truncateToSlot(int slot) {
-        entries = Math.min(entries, Math.max(slot, 0));
-    }
-
+    /** Forgets every entry, so recovery can rebuild the index. */
     void truncateAll() {
-        truncateToSlot(0);
+        entries = 0;
     }
 
     /** Re-maps the file at newSize bytes (rounded down to whole entries), keeping existing entries. */
@@ -139,15 +125,6 @@ abstract class AbstractIndex implements Closeable {
 
     void deleteIfExists() throws IOException {
         Files.deleteIfExists(file.toPath());
-    }
-
-    @Override
-    public void close() {
-        try {
-            trimToValidSize();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Failed to trim index " + file, e);
-        }
     }
 
     private int roundDownToEntry(long size) {

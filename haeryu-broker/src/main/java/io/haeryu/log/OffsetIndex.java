@@ -40,11 +40,6 @@ final class OffsetIndex extends AbstractIndex {
         return slot < 0 ? 0 : positionAt(slot);
     }
 
-    /** Drops entries for offsets at or after the given one (log truncation). */
-    void truncateTo(long offset) {
-        truncateToSlot(largestSlotAtMost(offset - baseOffset - 1, BY_OFFSET) + 1);
-    }
-
     /**
      * Cheap sanity check of a trimmed index found at load (like Kafka, only the ends, to keep startup fast): entries
      * lie above the base offset, in increasing order at the ends, and point inside the log.

@@ -55,7 +55,6 @@ public final class PartitionLog {
     /** Offsets below it are known to be fsynced; recovery after a crash starts at its segment. */
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
-    private long unflushedMessages;
     private boolean closed;
 
     private PartitionLog(TopicPartition topicPartition, Uuid topicId, File dir, LogConfig config, Time time,
@@ -158,8 +157,7 @@ public final class PartitionLog {
             segment.append(records);
             producerState.commit(check);
             logEnd = new LogOffsetMetadata(nextOffset, segment.baseOffset(), segment.sizeInBytes());
-            unflushedMessages += numRecords;
-            if (unflushedMessages >= cfg.flushIntervalMessages()) {
+            if (nextOffset - recoveryPoint >= cfg.flushIntervalMessages()) {
                 flush();
             }
             return new LogAppendInfo(firstOffset, nextOffset - 1, logAppendTime ? now : RecordBatch.NO_TIMESTAMP,
@@ -321,9 +319,6 @@ public final class PartitionLog {
             }
             recoveryPoint = offset;
             lastFlushMs = time.milliseconds();
-            if (lock.isHeldByCurrentThread()) {
-                unflushedMessages = 0;
-            }
         }
     }
 
@@ -411,6 +406,11 @@ public final class PartitionLog {
         LogSegment next = LogSegment.open(dir, newBaseOffset, config, time);
         previous.onBecomeInactive();
         segments.put(newBaseOffset, next);
+        boolean highWatermarkAtEnd = highWatermark.offset() == newBaseOffset;
+        logEnd = new LogOffsetMetadata(newBaseOffset, newBaseOffset, 0);
+        if (highWatermarkAtEnd) {
+            highWatermark = logEnd;
+        }
         producerState.takeSnapshot(newBaseOffset);
         log.debug("Rolled {} to a new segment at offset {}", topicPartition, newBaseOffset);
         try {

@@ -67,14 +67,6 @@ final class TimeIndex extends AbstractIndex {
         return slot < 0 ? baseOffset : offsetAt(slot);
     }
 
-    void truncateTo(long offset) {
-        int keep = 0;
-        while (keep < entries() && offsetAt(keep) < offset) {
-            keep++;
-        }
-        truncateToSlot(keep);
-    }
-
     /** Cheap sanity check of a trimmed index found at load: its last entry must lie inside the segment. */
     boolean isConsistentWith(long segmentNextOffset) {
         int n = entries();

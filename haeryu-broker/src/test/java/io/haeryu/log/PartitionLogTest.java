@@ -289,4 +289,62 @@ class PartitionLogTest {
         assertThat(log.numberOfSegments()).isEqualTo(1);
         assertThat(append(log, records(1L, "next")).firstOffset()).isEqualTo(20);
     }
+
+    @Test
+    void rollsWhenSegmentMsPassedSinceTheFirstBatch() {
+        PartitionLog log = newLog(LogConfig.builder().segmentMs(1000)
+            .messageTimestampType(TimestampType.LOG_APPEND_TIME).build());
+        append(log, records(1L, "a"));
+        support.time.advance(1000);
+        append(log, records(1L, "b"));
+        assertThat(log.numberOfSegments()).isEqualTo(1);
+
+        support.time.advance(1);
+        append(log, records(1L, "c"));
+
+        assertThat(log.numberOfSegments()).isEqualTo(2);
+        assertThat(readAll(log)).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void flushesEveryFlushIntervalMessages() {
+        PartitionLog log = newLog(LogConfig.builder().flushIntervalMessages(3).build());
+
+        append(log, records(1L, "a", "b"));
+        assertThat(log.recoveryPoint()).isZero();
+        append(log, records(1L, "c"));
+
+        assertThat(log.recoveryPoint()).isEqualTo(3);
+    }
+
+    @Test
+    void concurrentReadersOnlySeeCompleteBatches() throws Exception {
+        PartitionLog log = newLog(LogConfig.builder().segmentBytes(2000).indexIntervalBytes(100).build());
+        int batches = 400;
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                long next = 0;
+                while (next < batches) {
+                    Records records = log.read(next, 700, log.highWatermark(), true).records();
+                    for (RecordBatch batch : records.batches()) {
+                        batch.ensureValid();
+                        assertThat(batch.baseOffset()).isEqualTo(next);
+                        next = batch.nextOffset();
+                    }
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        reader.start();
+        for (int i = 0; i < batches; i++) {
+            append(log, records(i, "value-" + i));
+        }
+        reader.join(30_000);
+
+        assertThat(reader.isAlive()).isFalse();
+        assertThat(failure.get()).isNull();
+        assertThat(log.numberOfSegments()).isGreaterThan(10);
+    }
 }
