@@ -1,0 +1,477 @@
+package io.haeryu.log;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.FileRecords.LogOffsetPosition;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.Records;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.haeryu.log.ProducerStateEntry.BatchMetadata;
+
+/**
+ * The log of one partition: an ordered set of {@link LogSegment}s, the last one active.
+ *
+ * <p>Thread safety: appends, rolls, retention and truncation of the log start are serialized by one lock. Reads take
+ * no lock; they work from volatile snapshots (log end, high watermark, log start offset) and the concurrent segment
+ * map, and only ever see completely written batches. Segments removed by retention keep their files open until the
+ * delayed deletion, so a read that picked one up just before can still send it.
+ */
+public final class PartitionLog {
+    private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
+
+    private final TopicPartition topicPartition;
+    private final Uuid topicId;
+    private final File dir;
+    private final Time time;
+    private final ScheduledExecutorService scheduler;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Object flushLock = new Object();
+    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private final ProducerStateManager producerState;
+    private volatile LogConfig config;
+    private volatile LogOffsetMetadata logEnd;
+    private volatile LogOffsetMetadata highWatermark;
+    private volatile long logStartOffset;
+    /** Offsets below it are known to be fsynced; recovery after a crash starts at its segment. */
+    private volatile long recoveryPoint;
+    private volatile long lastFlushMs;
+    private boolean closed;
+
+    private PartitionLog(TopicPartition topicPartition, Uuid topicId, File dir, LogConfig config, Time time,
+                         ScheduledExecutorService scheduler, LogLoader.LoadedLog loaded,
+                         ProducerStateManager producerState, long highWatermark) {
+        this.topicPartition = topicPartition;
+        this.topicId = topicId;
+        this.dir = dir;
+        this.config = config;
+        this.time = time;
+        this.scheduler = scheduler;
+        this.segments = loaded.segments();
+        this.producerState = producerState;
+        this.logEnd = loaded.logEnd();
+        this.logStartOffset = loaded.logStartOffset();
+        this.recoveryPoint = loaded.logEnd().offset();
+        this.lastFlushMs = time.milliseconds();
+        this.highWatermark = offsetMetadata(Math.min(Math.max(highWatermark, logStartOffset), logEnd.offset()));
+    }
+
+    /**
+     * Opens (recovering if needed) or creates the log in dir.
+     *
+     * @param scheduler runs background flushes of rolled segments and delayed file deletions
+     * @param highWatermark checkpointed high watermark; clamped to the recovered log
+     */
+    static PartitionLog open(File dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, Time time,
+                             ScheduledExecutorService scheduler, boolean hadCleanShutdown, long recoveryPoint,
+                             long logStartOffset, long highWatermark) throws IOException {
+        ProducerStateManager producerState = new ProducerStateManager(dir);
+        LogLoader.LoadedLog loaded = LogLoader.load(dir, config, time, hadCleanShutdown, recoveryPoint, logStartOffset,
+            producerState);
+        PartitionLog partitionLog = new PartitionLog(topicPartition, topicId, dir, config, time, scheduler, loaded,
+            producerState, highWatermark);
+        log.info("Loaded {} with {} segments, log start offset {}, log end offset {}", topicPartition,
+            loaded.segments().size(), loaded.logStartOffset(), loaded.logEnd().offset());
+        return partitionLog;
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public Uuid topicId() {
+        return topicId;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    /** Takes effect for the next append, roll and retention run. */
+    public void updateConfig(LogConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    File dir() {
+        return dir;
+    }
+
+    /**
+     * Validates, assigns offsets to and appends the batches, all or nothing. Retried batches of an idempotent
+     * producer are not written again: the result then carries the original offsets and duplicate=true.
+     */
+    public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
+        LogConfig cfg = config;
+        int numRecords = AppendValidator.validate(records, cfg.maxMessageBytes());
+        lock.lock();
+        try {
+            ensureOpen();
+            long now = time.milliseconds();
+            boolean logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME;
+            long firstOffset = logEnd.offset();
+            long nextOffset = firstOffset;
+            long firstBatchTimestamp = RecordBatch.NO_TIMESTAMP;
+            for (MutableRecordBatch batch : records.batches()) {
+                long lastOffset = nextOffset + (batch.lastOffset() - batch.baseOffset());
+                // Base offset and leader epoch are outside the CRC; only the timestamp rewrite recomputes it.
+                batch.setLastOffset(lastOffset);
+                batch.setPartitionLeaderEpoch(leaderEpoch);
+                if (logAppendTime) {
+                    batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
+                }
+                if (nextOffset == firstOffset) {
+                    firstBatchTimestamp = batch.maxTimestamp();
+                }
+                nextOffset = lastOffset + 1;
+            }
+            ProducerStateManager.AppendCheck check = producerState.check(records);
+            if (check.duplicateOf() != null) {
+                BatchMetadata original = check.duplicateOf();
+                return new LogAppendInfo(original.firstOffset(), original.lastOffset(),
+                    logAppendTime ? original.timestamp() : RecordBatch.NO_TIMESTAMP, logStartOffset,
+                    (int) (original.lastOffset() - original.firstOffset() + 1), true);
+            }
+            LogSegment segment = activeSegment();
+            if (segment.shouldRoll(cfg, records.sizeInBytes(), firstBatchTimestamp, nextOffset - 1, now)) {
+                segment = roll();
+            }
+            segment.append(records);
+            producerState.commit(check);
+            logEnd = new LogOffsetMetadata(nextOffset, segment.baseOffset(), segment.sizeInBytes());
+            if (nextOffset - recoveryPoint >= cfg.flushIntervalMessages()) {
+                flush();
+            }
+            return new LogAppendInfo(firstOffset, nextOffset - 1, logAppendTime ? now : RecordBatch.NO_TIMESTAMP,
+                logStartOffset, numRecords, false);
+        } catch (IOException e) {
+            throw storageError("append to", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whole batches from the one containing startOffset, at most maxBytes (or the first batch alone when
+     * minOneMessage and it is larger), none reaching maxOffsetExclusive.
+     *
+     * @throws OffsetOutOfRangeException if startOffset is below the log start or above the log end offset
+     */
+    public LogReadInfo read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
+        LogOffsetMetadata end = logEnd;
+        LogOffsetMetadata hw = highWatermark;
+        long start = logStartOffset;
+        if (startOffset < start || startOffset > end.offset()) {
+            throw new OffsetOutOfRangeException("Offset " + startOffset + " is out of range for " + topicPartition
+                + ": log start offset " + start + ", log end offset " + end.offset());
+        }
+        Records result = MemoryRecords.EMPTY;
+        if (startOffset < end.offset() && startOffset < maxOffsetExclusive) {
+            LogOffsetMetadata bound = maxOffsetExclusive >= end.offset() ? end
+                : maxOffsetExclusive == hw.offset() ? hw : offsetMetadata(maxOffsetExclusive);
+            result = readBounded(startOffset, maxBytes, bound, minOneMessage);
+        }
+        return new LogReadInfo(result, hw.offset(), start, end.offset());
+    }
+
+    private Records readBounded(long startOffset, int maxBytes, LogOffsetMetadata bound, boolean minOneMessage) {
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
+        while (entry != null && entry.getKey() <= bound.segmentBaseOffset()) {
+            LogSegment segment = entry.getValue();
+            int maxPosition = segment.baseOffset() == bound.segmentBaseOffset() ? bound.relativePosition()
+                : Integer.MAX_VALUE;
+            Records records = segment.read(startOffset, maxBytes, maxPosition, minOneMessage);
+            if (records != null) {
+                return records;
+            }
+            // startOffset lies past this segment's last batch (e.g. a gap): continue with the next segment.
+            entry = segments.higherEntry(entry.getKey());
+        }
+        return MemoryRecords.EMPTY;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public long logEndOffset() {
+        return logEnd.offset();
+    }
+
+    public long highWatermark() {
+        return highWatermark.offset();
+    }
+
+    /** Sets the high watermark, clamped to [log start offset, log end offset]. */
+    public void updateHighWatermark(long hw) {
+        LogOffsetMetadata end = logEnd;
+        long clamped = Math.min(Math.max(hw, logStartOffset), end.offset());
+        highWatermark = clamped == end.offset() ? end : offsetMetadata(clamped);
+    }
+
+    long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    /** Where offset sits on disk: the start of its batch, or the end of the segment before it if not present. */
+    private LogOffsetMetadata offsetMetadata(long offset) {
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+        if (entry == null) {
+            entry = segments.firstEntry();
+        }
+        LogSegment segment = entry.getValue();
+        LogOffsetPosition position = segment.translateOffset(offset);
+        return new LogOffsetMetadata(offset, segment.baseOffset(),
+            position == null ? segment.sizeInBytes() : position.position);
+    }
+
+    /** The first record at or above the log start offset whose timestamp is at least targetTimestamp. */
+    public Optional<TimestampAndOffset> offsetForTimestamp(long targetTimestamp) {
+        long start = logStartOffset;
+        for (Map.Entry<Long, LogSegment> entry : segments.entrySet()) {
+            Long nextBase = segments.higherKey(entry.getKey());
+            LogSegment segment = entry.getValue();
+            if ((nextBase != null && nextBase <= start) || segment.maxTimestamp() < targetTimestamp) {
+                continue;
+            }
+            TimestampAndOffset found = segment.findOffsetByTimestamp(targetTimestamp, start);
+            if (found != null) {
+                return Optional.of(found);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The record with the largest timestamp (the first such if tied), or (-1, -1, -1) for a log without any. */
+    public TimestampAndOffset maxTimestampAndOffset() {
+        LogSegment best = null;
+        for (LogSegment segment : segments.values()) {
+            if (segment.maxTimestamp() != RecordBatch.NO_TIMESTAMP
+                && (best == null || segment.maxTimestamp() > best.maxTimestamp())) {
+                best = segment;
+            }
+        }
+        TimestampAndOffset found = best == null ? null : best.maxTimestampAndOffset();
+        return found != null ? found : new TimestampAndOffset(RecordBatch.NO_TIMESTAMP, -1, -1);
+    }
+
+    public long sizeInBytes() {
+        long size = 0;
+        for (LogSegment segment : segments.values()) {
+            size += segment.sizeInBytes();
+        }
+        return size;
+    }
+
+    public int numberOfSegments() {
+        return segments.size();
+    }
+
+    public List<ActiveProducer> activeProducers() {
+        return producerState.activeProducers();
+    }
+
+    /** Fsyncs everything appended so far. */
+    public void flush() {
+        flushUpTo(logEnd.offset());
+    }
+
+    /** Flushes if flush.ms has passed since the last flush; called periodically by the {@link LogManager}. */
+    void flushIfDue() {
+        if (time.milliseconds() - lastFlushMs >= config.flushIntervalMs()) {
+            flush();
+        }
+    }
+
+    private void flushUpTo(long offset) {
+        synchronized (flushLock) {
+            if (offset <= recoveryPoint) {
+                return;
+            }
+            Long from = segments.floorKey(recoveryPoint);
+            for (LogSegment segment : segments.subMap(from == null ? segments.firstKey() : from, offset).values()) {
+                try {
+                    segment.flush();
+                } catch (IOException e) {
+                    // Retention may have deleted (and closed) the segment meanwhile; then there is nothing to flush.
+                    if (segments.get(segment.baseOffset()) == segment) {
+                        throw storageError("flush", e);
+                    }
+                }
+            }
+            recoveryPoint = offset;
+            lastFlushMs = time.milliseconds();
+        }
+    }
+
+    /**
+     * Moves the log start offset up to offset (DeleteRecords) and deletes the segments entirely below it.
+     *
+     * @throws OffsetOutOfRangeException if offset is above the high watermark
+     */
+    public void deleteRecordsBefore(long offset) {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (offset > highWatermark.offset()) {
+                throw new OffsetOutOfRangeException("Cannot delete records before " + offset + " of " + topicPartition
+                    + ": above the high watermark " + highWatermark.offset());
+            }
+            if (offset <= logStartOffset) {
+                return;
+            }
+            logStartOffset = offset;
+            if (offset == logEnd.offset() && activeSegment().sizeInBytes() > 0) {
+                roll();
+            }
+            int count = segments.headMap(segments.floorKey(offset)).size();
+            deleteOldestSegments(count, "log start offset moved to " + offset);
+        } catch (IOException e) {
+            throw storageError("delete records of", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes the oldest segments that retention.ms / retention.bytes no longer allow; returns how many. */
+    public int deleteRetentionBreachedSegments() {
+        lock.lock();
+        try {
+            if (closed) {
+                return 0;
+            }
+            List<LogSegment> all = new ArrayList<>(segments.values());
+            int count = RetentionPolicy.segmentsToDelete(all, config, time.milliseconds(), highWatermark.offset());
+            deleteOldestSegments(count, "retention");
+            return count;
+        } catch (IOException e) {
+            throw storageError("apply retention to", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes the oldest count (non-active) segments and schedules their files for deletion. Lock held. */
+    private void deleteOldestSegments(int count, String reason) throws IOException {
+        for (int i = 0; i < count && segments.size() > 1; i++) {
+            LogSegment segment = segments.pollFirstEntry().getValue();
+            log.info("Deleting segment {} of {} ({})", segment.baseOffset(), topicPartition, reason);
+            segment.addFileSuffix(LogFileNames.DELETED_SUFFIX);
+            scheduleDeletion(segment);
+        }
+        logStartOffset = Math.max(logStartOffset, segments.firstKey());
+        if (highWatermark.offset() < logStartOffset) {
+            updateHighWatermark(logStartOffset);
+        }
+    }
+
+    private void scheduleDeletion(LogSegment segment) {
+        Runnable delete = () -> {
+            try {
+                segment.deleteIfExists();
+            } catch (IOException e) {
+                log.warn("Failed to delete segment files of {}", segment, e);
+            }
+        };
+        try {
+            scheduler.schedule(delete, config.fileDeleteDelayMs(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Shutting down: the ".deleted" files are removed by the next load.
+            log.debug("Scheduler is shut down; {} will be removed at next startup", segment);
+        }
+    }
+
+    /** Starts a new active segment at the log end offset. Lock held. */
+    private LogSegment roll() throws IOException {
+        long newBaseOffset = logEnd.offset();
+        LogSegment previous = activeSegment();
+        LogSegment next = LogSegment.open(dir, newBaseOffset, config, time);
+        previous.onBecomeInactive();
+        segments.put(newBaseOffset, next);
+        boolean highWatermarkAtEnd = highWatermark.offset() == newBaseOffset;
+        logEnd = new LogOffsetMetadata(newBaseOffset, newBaseOffset, 0);
+        if (highWatermarkAtEnd) {
+            highWatermark = logEnd;
+        }
+        producerState.takeSnapshot(newBaseOffset);
+        log.debug("Rolled {} to a new segment at offset {}", topicPartition, newBaseOffset);
+        try {
+            // Kafka flushes the finished segment in the background so appends do not wait for the fsync.
+            scheduler.execute(() -> flushUpTo(newBaseOffset));
+        } catch (RejectedExecutionException e) {
+            flushUpTo(newBaseOffset);
+        }
+        return next;
+    }
+
+    private LogSegment activeSegment() {
+        return segments.lastEntry().getValue();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new KafkaStorageException("The log of " + topicPartition + " is closed");
+        }
+    }
+
+    private KafkaStorageException storageError(String action, IOException e) {
+        log.error("I/O error trying to {} {} in {}", action, topicPartition, dir, e);
+        return new KafkaStorageException("I/O error trying to " + action + " " + topicPartition, e);
+    }
+
+    /** Flushes, snapshots producer state at the log end and closes all segments. */
+    void close() throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            flush();
+            producerState.takeSnapshot(logEnd.offset());
+            for (LogSegment segment : segments.values()) {
+                segment.close();
+            }
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops all appends and returns the segments without touching their files, for a log whose directory is about to
+     * be renamed and deleted; the caller releases the handles once in-flight reads are done.
+     */
+    List<LogSegment> closeForDeletion() {
+        lock.lock();
+        try {
+            closed = true;
+            return new ArrayList<>(segments.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog(" + topicPartition + ", dir=" + dir + ", logStartOffset=" + logStartOffset
+            + ", logEndOffset=" + logEnd.offset() + ")";
+    }
+}

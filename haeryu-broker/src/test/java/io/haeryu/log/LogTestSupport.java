@@ -1,0 +1,113 @@
+package io.haeryu.log;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.Records;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+
+/** A LogManager over a temp dir plus record helpers; each test opens and closes (or abandons) managers on it. */
+final class LogTestSupport implements AutoCloseable {
+    static final TopicPartition TP = new TopicPartition("orders", 0);
+    static final Uuid TOPIC_ID = Uuid.randomUuid();
+
+    final Path logDir;
+    final ManualTime time = new ManualTime(1_700_000_000_000L);
+    private final List<ScheduledExecutorService> schedulers = new ArrayList<>();
+
+    LogTestSupport(Path logDir) {
+        this.logDir = logDir;
+    }
+
+    /** A started LogManager; abandon it without close() to simulate a crash. */
+    LogManager startManager(LogConfig config) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        schedulers.add(scheduler);
+        LogManager manager = new LogManager(List.of(logDir), config, time, scheduler, 3_600_000L);
+        manager.startup();
+        return manager;
+    }
+
+    static MemoryRecords records(long timestamp, String... values) {
+        return MemoryRecords.withRecords(Compression.NONE, simpleRecords(timestamp, values));
+    }
+
+    static MemoryRecords idempotent(long producerId, short epoch, int baseSequence, String... values) {
+        return MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, epoch, baseSequence,
+            simpleRecords(1000L, values));
+    }
+
+    static SimpleRecord[] simpleRecords(long timestamp, String... values) {
+        SimpleRecord[] records = new SimpleRecord[values.length];
+        for (int i = 0; i < values.length; i++) {
+            records[i] = new SimpleRecord(timestamp, ("k" + i).getBytes(StandardCharsets.UTF_8),
+                values[i].getBytes(StandardCharsets.UTF_8));
+        }
+        return records;
+    }
+
+    /** Appends then advances the high watermark to the log end, as the single-node replica manager does. */
+    static LogAppendInfo append(PartitionLog log, MemoryRecords records) {
+        LogAppendInfo info = log.appendAsLeader(records, 7);
+        log.updateHighWatermark(log.logEndOffset());
+        return info;
+    }
+
+    static List<Long> offsets(Records records) {
+        List<Long> offsets = new ArrayList<>();
+        for (Record record : records.records()) {
+            offsets.add(record.offset());
+        }
+        return offsets;
+    }
+
+    static List<String> values(Records records) {
+        List<String> values = new ArrayList<>();
+        for (Record record : records.records()) {
+            values.add(StandardCharsets.UTF_8.decode(record.value()).toString());
+        }
+        return values;
+    }
+
+    static List<RecordBatch> batches(Records records) {
+        List<RecordBatch> batches = new ArrayList<>();
+        records.batches().forEach(batches::add);
+        return batches;
+    }
+
+    /** Every value from offset 0 to the log end, read batch by batch like a consumer. */
+    static List<String> readAll(PartitionLog log) {
+        List<String> values = new ArrayList<>();
+        long next = log.logStartOffset();
+        while (next < log.logEndOffset()) {
+            Records records = log.read(next, 1024 * 1024, log.highWatermark(), true).records();
+            for (Record record : records.records()) {
+                if (record.offset() >= next) {
+                    values.add(StandardCharsets.UTF_8.decode(record.value()).toString());
+                }
+            }
+            List<RecordBatch> batches = batches(records);
+            next = batches.get(batches.size() - 1).nextOffset();
+        }
+        return values;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (ScheduledExecutorService scheduler : schedulers) {
+            scheduler.shutdownNow();
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+}
