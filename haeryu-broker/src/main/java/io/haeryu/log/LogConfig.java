@@ -1,5 +1,7 @@
 package io.haeryu.log;
 
+import java.util.Objects;
+
 import org.apache.kafka.common.record.TimestampType;
 
 /** The effective, immutable storage configuration of one topic. Defaults are Kafka's. */
@@ -68,6 +70,22 @@ public final class LogConfig {
     public long fileDeleteDelayMs() { return fileDeleteDelayMs; }
     public long flushIntervalMessages() { return flushIntervalMessages; }
     public long flushIntervalMs() { return flushIntervalMs; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LogConfig other && segmentBytes == other.segmentBytes && segmentMs == other.segmentMs
+            && retentionMs == other.retentionMs && retentionBytes == other.retentionBytes
+            && maxMessageBytes == other.maxMessageBytes && indexIntervalBytes == other.indexIntervalBytes
+            && segmentIndexBytes == other.segmentIndexBytes && messageTimestampType == other.messageTimestampType
+            && fileDeleteDelayMs == other.fileDeleteDelayMs && flushIntervalMessages == other.flushIntervalMessages
+            && flushIntervalMs == other.flushIntervalMs;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(segmentBytes, segmentMs, retentionMs, retentionBytes, maxMessageBytes, indexIntervalBytes,
+            segmentIndexBytes, messageTimestampType, fileDeleteDelayMs, flushIntervalMessages, flushIntervalMs);
+    }
 
     @Override
     public String toString() {

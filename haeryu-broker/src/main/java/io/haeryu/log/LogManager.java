@@ -71,7 +71,11 @@ public final class LogManager implements Closeable {
         this.retentionCheckIntervalMs = retentionCheckIntervalMs;
     }
 
-    /** Loads every partition directory (recovering after an unclean shutdown) and starts the periodic tasks. */
+    /**
+     * Loads every partition directory with the default config (recovering after an unclean shutdown) and starts the
+     * periodic tasks. A loaded log keeps its checkpointed high watermark; a single-node leader should then raise it
+     * to the log end offset, as Kafka's leader election does.
+     */
     public void startup() {
         try {
             for (Path logDir : logDirs) {
@@ -146,8 +150,9 @@ public final class LogManager implements Closeable {
     }
 
     /**
-     * The log of tp, created empty in the least loaded log dir if absent. Returns the existing log as is (its
-     * configuration is not changed).
+     * The log of tp, created empty in the least loaded log dir if absent. An existing log (e.g. loaded at startup
+     * with the default config) takes the given config, so calling this again with the topic's config is how topic
+     * overrides reach logs after a restart.
      *
      * @throws InconsistentTopicIdException if the partition exists with another topic id
      */
@@ -157,6 +162,9 @@ public final class LogManager implements Closeable {
         if (!partitionLog.topicId().equals(topicId) && !Uuid.ZERO_UUID.equals(partitionLog.topicId())) {
             throw new InconsistentTopicIdException("Partition " + tp + " has topic id " + partitionLog.topicId()
                 + ", not " + topicId);
+        }
+        if (!partitionLog.config().equals(config)) {
+            partitionLog.updateConfig(config);
         }
         return partitionLog;
     }

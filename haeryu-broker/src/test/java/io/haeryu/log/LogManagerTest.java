@@ -63,6 +63,8 @@ class LogManagerTest {
         assertThat(dir.resolve("orders-0").resolve("partition.metadata")).content().contains(TOPIC_ID.toString());
         assertThatThrownBy(() -> manager.getOrCreateLog(TP, Uuid.randomUuid(), LogConfig.defaults()))
             .isInstanceOf(InconsistentTopicIdException.class);
+        LogConfig override = LogConfig.builder().retentionBytes(1234).build();
+        assertThat(manager.getOrCreateLog(TP, TOPIC_ID, override).config()).isEqualTo(override);
     }
 
     @Test

@@ -165,4 +165,25 @@ class LogRecoveryTest {
             assertThat(offsets(reopened.read(offset, 10_000, 20, false).records())).first().isEqualTo(offset);
         }
     }
+
+    @Test
+    void uncleanRestartTrustsSegmentsBelowTheCheckpointedRecoveryPoint() throws IOException {
+        LogManager manager = support.startManager(SMALL_SEGMENTS);
+        PartitionLog crashed = appendValues(manager, 20);
+        crashed.flush();
+        manager.checkpoint(); // what the periodic checkpoint task does
+        append(crashed, records(1L, "unflushed"));
+        Path firstLog = files(".log").get(0);
+        try (RandomAccessFile file = new RandomAccessFile(firstLog.toFile(), "rw")) {
+            file.seek(file.length() - 1); // damage below the recovery point: recovery must not look there
+            int b = file.read();
+            file.seek(file.length() - 1);
+            file.write(b ^ 0xff);
+        }
+
+        PartitionLog recovered = support.startManager(SMALL_SEGMENTS).getLog(TP).orElseThrow();
+
+        assertThat(recovered.logEndOffset()).isEqualTo(21);
+        assertThat(recovered.highWatermark()).isEqualTo(20);
+    }
 }

@@ -347,4 +347,16 @@ class PartitionLogTest {
         assertThat(failure.get()).isNull();
         assertThat(log.numberOfSegments()).isGreaterThan(10);
     }
+
+    @Test
+    void offsetForTimestampIgnoresRecordsBelowTheLogStartOffset() {
+        PartitionLog log = newLog(LogConfig.defaults());
+        append(log, records(100L, "a", "b", "c"));
+        append(log, records(200L, "d"));
+
+        log.deleteRecordsBefore(2);
+
+        assertThat(log.offsetForTimestamp(50)).contains(new TimestampAndOffset(100, 2, 7));
+        assertThat(log.offsetForTimestamp(150)).contains(new TimestampAndOffset(200, 3, 7));
+    }
 }
