@@ -147,7 +147,20 @@ public final class ZkMetadataStore implements AutoCloseable {
      * @throws BrokerIdInUseException if another live broker holds the id
      */
     public void registerBroker(BrokerRegistration r) {
+        registerBroker(r, false);
+    }
+
+    /**
+     * As {@link #registerBroker(BrokerRegistration)}; with {@code replaceStale} an existing registration of the
+     * same id is taken over. Only safe when no other broker can use this ZooKeeper: a broker's private embedded
+     * ZooKeeper restores the dead process's session after a {@code kill -9}, and would otherwise keep the id
+     * "in use" until that session expires.
+     */
+    public void registerBroker(BrokerRegistration r, boolean replaceStale) {
         execute("register broker " + r.id(), () -> {
+            if (replaceStale) {
+                deleteForeignBrokerNode(r.id());
+            }
             writeBrokerNode(r);
             return null;
         });
@@ -308,6 +321,19 @@ public final class ZkMetadataStore implements AutoCloseable {
     // --- ZooKeeper writes -------------------------------------------------------------------------------------
 
     /** Creates the broker znode, or refreshes it if this session already owns it. */
+    private void deleteForeignBrokerNode(int brokerId) throws Exception {
+        Stat stat = client.checkExists().forPath(ZkPaths.broker(brokerId));
+        long ourSession = client.getZookeeperClient().getZooKeeper().getSessionId();
+        if (stat != null && stat.getEphemeralOwner() != ourSession) {
+            try {
+                client.delete().withVersion(stat.getVersion()).forPath(ZkPaths.broker(brokerId));
+                log.info("Removed the stale registration of broker {} left by a previous process", brokerId);
+            } catch (KeeperException.NoNodeException e) {
+                // Expired meanwhile: nothing to remove.
+            }
+        }
+    }
+
     private void writeBrokerNode(BrokerRegistration r) throws Exception {
         String path = ZkPaths.broker(r.id());
         byte[] payload = ZkPayloads.broker(r, System.currentTimeMillis());

@@ -37,19 +37,19 @@ public final class TopicConfigs {
     public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
 
     private static final ConfigDef DEF = new ConfigDef()
-        .define(SEGMENT_BYTES, Type.INT, null, Importance.MEDIUM, "Segment size.")
-        .define(SEGMENT_MS, Type.LONG, null, Importance.MEDIUM, "Segment roll time.")
+        .define(SEGMENT_BYTES, Type.INT, null, unsetOr(Range.atLeast(14)), Importance.MEDIUM, "Segment size.")
+        .define(SEGMENT_MS, Type.LONG, null, unsetOr(Range.atLeast(1)), Importance.MEDIUM, "Segment roll time.")
         .define(RETENTION_MS, Type.LONG, null, Importance.MEDIUM, "Time retention; -1 keeps forever.")
         .define(RETENTION_BYTES, Type.LONG, null, Importance.MEDIUM, "Size retention per partition; -1 for none.")
-        .define(MAX_MESSAGE_BYTES, Type.INT, null, Importance.MEDIUM, "Largest record batch.")
-        .define(INDEX_INTERVAL_BYTES, Type.INT, null, Importance.LOW, "Offset index density.")
-        .define(SEGMENT_INDEX_BYTES, Type.INT, null, Importance.LOW, "Index file size.")
-        .define(MESSAGE_TIMESTAMP_TYPE, Type.STRING, null, ValidString.in("CreateTime", "LogAppendTime"),
+        .define(MAX_MESSAGE_BYTES, Type.INT, null, unsetOr(Range.atLeast(0)), Importance.MEDIUM, "Largest record batch.")
+        .define(INDEX_INTERVAL_BYTES, Type.INT, null, unsetOr(Range.atLeast(0)), Importance.LOW, "Offset index density.")
+        .define(SEGMENT_INDEX_BYTES, Type.INT, null, unsetOr(Range.atLeast(4)), Importance.LOW, "Index file size.")
+        .define(MESSAGE_TIMESTAMP_TYPE, Type.STRING, null, unsetOr(ValidString.in("CreateTime", "LogAppendTime")),
             Importance.MEDIUM, "Producer or broker timestamps.")
-        .define(FILE_DELETE_DELAY_MS, Type.LONG, null, Importance.LOW, "Delay before deleted files are removed.")
-        .define(FLUSH_MESSAGES, Type.LONG, null, Importance.LOW, "fsync every N messages.")
-        .define(FLUSH_MS, Type.LONG, null, Importance.LOW, "fsync every N ms.")
-        .define(MIN_INSYNC_REPLICAS, Type.INT, null, Importance.HIGH, "Fewest in-sync replicas for acks=all.")
+        .define(FILE_DELETE_DELAY_MS, Type.LONG, null, unsetOr(Range.atLeast(0)), Importance.LOW, "Delay before deleted files are removed.")
+        .define(FLUSH_MESSAGES, Type.LONG, null, unsetOr(Range.atLeast(1)), Importance.LOW, "fsync every N messages.")
+        .define(FLUSH_MS, Type.LONG, null, unsetOr(Range.atLeast(0)), Importance.LOW, "fsync every N ms.")
+        .define(MIN_INSYNC_REPLICAS, Type.INT, null, unsetOr(Range.atLeast(1)), Importance.HIGH, "Fewest in-sync replicas for acks=all.")
         .define(CLEANUP_POLICY, Type.LIST, "delete", ValidList.in("delete", "compact"), Importance.MEDIUM,
             "delete, compact, or both.")
         .define(COMPRESSION_TYPE, Type.STRING, "producer",
@@ -64,6 +64,15 @@ public final class TopicConfigs {
             "Dirty share of a log before it is compacted.");
 
     private TopicConfigs() {
+    }
+
+    /** Topic configs default to "unset" (inherit the broker's), so validators must let null through. */
+    private static ConfigDef.Validator unsetOr(ConfigDef.Validator validator) {
+        return (name, value) -> {
+            if (value != null) {
+                validator.ensureValid(name, value);
+            }
+        };
     }
 
     /**

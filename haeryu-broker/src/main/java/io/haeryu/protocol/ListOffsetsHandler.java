@@ -26,6 +26,8 @@ import org.apache.kafka.common.requests.ListOffsetsResponse;
  */
 final class ListOffsetsHandler implements RequestHandler<ListOffsetsRequest> {
 
+    private static final int LEADER_EPOCH_VERSION = 4;
+
     private final ZkMetadataStore metadata;
     private final ReplicaManager replicas;
 
@@ -42,14 +44,14 @@ final class ListOffsetsHandler implements RequestHandler<ListOffsetsRequest> {
             ListOffsetsTopicResponse tr = new ListOffsetsTopicResponse().setName(t.name());
             TopicInfo topic = image.topicsByName().get(t.name());
             for (ListOffsetsPartition p : t.partitions()) {
-                tr.partitions().add(answer(topic, t.name(), p));
+                tr.partitions().add(answer(topic, t.name(), p, request.version()));
             }
             data.topics().add(tr);
         }
         return CompletableFuture.completedFuture(new ListOffsetsResponse(data));
     }
 
-    private ListOffsetsPartitionResponse answer(TopicInfo topic, String name, ListOffsetsPartition p) {
+    private ListOffsetsPartitionResponse answer(TopicInfo topic, String name, ListOffsetsPartition p, short version) {
         ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
             .setOffset(-1).setTimestamp(-1).setLeaderEpoch(-1);
         try {
@@ -60,7 +62,9 @@ final class ListOffsetsHandler implements RequestHandler<ListOffsetsRequest> {
             LeaderEpochs.check(p.currentLeaderEpoch(), partition);
             PartitionLog log = partition.log();
             long hw = log.highWatermark();
-            out.setLeaderEpoch(partition.leaderEpoch());
+            if (version >= LEADER_EPOCH_VERSION) {
+                out.setLeaderEpoch(partition.leaderEpoch());
+            }
             long ts = p.timestamp();
             if (ts == ListOffsetsRequest.EARLIEST_TIMESTAMP || ts == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
                 out.setOffset(log.logStartOffset());

@@ -1,5 +1,6 @@
 package io.haeryu.server;
 
+import io.haeryu.cluster.BrokerIdInUseException;
 import io.haeryu.cluster.BrokerRegistration;
 import io.haeryu.cluster.EmbeddedZooKeeper;
 import io.haeryu.cluster.TopicService;
@@ -15,7 +16,6 @@ import io.haeryu.replication.FetchPurgatory;
 import io.haeryu.replication.ReplicaManager;
 import io.haeryu.txn.ProducerIdManager;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -26,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +77,8 @@ public final class HaeryuServer implements AutoCloseable {
         closeables.push(logManager);
 
         String zkConnect = config.zookeeperConnect();
-        if (zkConnect == null) {
+        boolean embeddedZooKeeper = zkConnect == null;
+        if (embeddedZooKeeper) {
             Path first = logDirs.get(0).toAbsolutePath();
             Path zkDir = first.resolveSibling(first.getFileName() + "-zookeeper");
             EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(zkDir, "127.0.0.1", 0);
@@ -105,18 +105,48 @@ public final class HaeryuServer implements AutoCloseable {
         closeables.push(socketServer);
         socketServer.start(config.listeners());
 
-        Listener first = config.advertisedListeners().get(0);
-        InetSocketAddress bound = socketServer.boundAddresses().get(config.listeners().get(0).name());
-        String host = first.host().isEmpty() ? canonicalHostName() : first.host();
-        int port = first.port() == 0 ? bound.getPort() : first.port();
-        advertised = new ArrayList<>();
-        for (Listener l : config.advertisedListeners()) {
-            InetSocketAddress b = socketServer.boundAddresses().get(l.name());
-            advertised.add(l.name() + "://" + (l.host().isEmpty() ? canonicalHostName() : l.host()) + ":"
-                + (l.port() == 0 ? b.getPort() : l.port()));
+        // Port 0 and an empty host are resolved to what was bound and to this machine's name.
+        List<Listener> resolved = new ArrayList<>();
+        for (int i = 0; i < config.advertisedListeners().size(); i++) {
+            Listener l = config.advertisedListeners().get(i);
+            int boundPort = socketServer.boundAddresses().get(config.listeners().get(i).name()).getPort();
+            resolved.add(new Listener(l.name(), l.host().isEmpty() ? canonicalHostName() : l.host(),
+                l.port() == 0 ? boundPort : l.port()));
         }
-        metadata.registerBroker(new BrokerRegistration(config.brokerId(), host, port, config.rack(),
-            advertised.stream().collect(Collectors.joining(","))));
+        advertised = resolved.stream().map(Listener::toString).toList();
+        Listener first = resolved.get(0);
+        BrokerRegistration registration = new BrokerRegistration(config.brokerId(), first.host(), first.port(),
+            config.rack(), String.join(",", advertised));
+        if (embeddedZooKeeper) {
+            metadata.registerBroker(registration, true);
+        } else {
+            registerWaitingForStaleSession(registration);
+        }
+    }
+
+    /**
+     * After a crash the previous process's registration lives until ZooKeeper expires its session; a restarted
+     * broker waits that out instead of failing, and still fails if a different live broker holds the id.
+     */
+    private void registerWaitingForStaleSession(BrokerRegistration registration) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.zookeeperSessionTimeoutMs() + 5_000L);
+        boolean told = false;
+        while (true) {
+            try {
+                metadata.registerBroker(registration);
+                return;
+            } catch (BrokerIdInUseException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                if (!told) {
+                    log.warn("{}; waiting up to zookeeper.session.timeout.ms for it to expire, in case it is this "
+                        + "broker's previous process", e.getMessage());
+                    told = true;
+                }
+                Thread.sleep(500);
+            }
+        }
     }
 
     private static String canonicalHostName() {
