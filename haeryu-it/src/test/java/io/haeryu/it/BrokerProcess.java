@@ -58,6 +58,7 @@ public final class BrokerProcess implements TestBroker {
     private Process process;
     private boolean formatted;
     private long lastStartMillis;
+    private boolean lastStopForced;
 
     private BrokerProcess(Map<String, String> overrides) {
         this.overrides = new LinkedHashMap<>(overrides);
@@ -76,7 +77,12 @@ public final class BrokerProcess implements TestBroker {
     /** Starts a broker with the given Kafka-style config overrides and waits until it serves requests. */
     public static BrokerProcess start(Map<String, String> overrides) {
         BrokerProcess b = new BrokerProcess(overrides);
-        b.launch();
+        try {
+            b.launch();
+        } catch (RuntimeException | Error e) {
+            deleteRecursively(b.workDir); // the log tail is in the exception
+            throw e;
+        }
         return b;
     }
 
@@ -115,6 +121,11 @@ public final class BrokerProcess implements TestBroker {
         return lastStartMillis;
     }
 
+    /** True when the last {@link #stop()} had to fall back to kill -9 because SIGTERM did not end the process. */
+    public boolean lastStopForced() {
+        return lastStopForced;
+    }
+
     /** kill -9: no chance to flush or close anything. */
     public void kill9() {
         if (process == null) {
@@ -132,7 +143,9 @@ public final class BrokerProcess implements TestBroker {
         }
         Process p = process;
         p.destroy();
+        lastStopForced = false;
         if (!waitFor(p, Duration.ofSeconds(30))) {
+            lastStopForced = true;
             p.destroyForcibly();
             waitFor(p, Duration.ofSeconds(10));
         }
@@ -206,7 +219,8 @@ public final class BrokerProcess implements TestBroker {
                 .redirectInput(ProcessBuilder.Redirect.PIPE);
         long t0 = System.nanoTime();
         try {
-            Files.writeString(logFile, "=== launch " + String.join(" ", cmd) + "\n",
+            String shown = String.join(" ", cmd).replace(System.getProperty("java.class.path"), "<test classpath>");
+            Files.writeString(logFile, "=== launch " + shown + "\n",
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
             process = pb.start();
