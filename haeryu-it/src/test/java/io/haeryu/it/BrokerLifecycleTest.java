@@ -15,13 +15,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The process contract: a "started" log line, clean exit on SIGTERM, data and topics kept across a restart. */
+/** The process contract: --config FILE, a "started" log line, clean exit on SIGTERM, data and topics kept across a restart. */
 @Timeout(180)
 class BrokerLifecycleTest {
 
     @Test
     void logsStartedStopsOnSigtermAndKeepsDataAcrossRestart() throws Exception {
-        try (BrokerProcess broker = BrokerProcess.start()) {
+        // --config FILE here; every other test passes --override key=value
+        try (BrokerProcess broker = BrokerProcess.start(Map.of("num.partitions", "3"), true)) {
             List<String> log = Files.readAllLines(broker.logFile());
             if (BrokerProcess.isKafkaImpl()) {
                 assertThat(log).anyMatch(l -> l.contains("started"));
