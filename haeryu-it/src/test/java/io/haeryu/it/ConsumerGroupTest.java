@@ -109,7 +109,7 @@ class ConsumerGroupTest {
         }
         assertThat(next).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(
                 IntStream.range(300, 330).mapToObj(i -> "v" + i).toList());
-        assertThat(admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS))
+        assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS))
                 .anyMatch(l -> l.groupId().equals(group));
     }
 
