@@ -14,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.TimestampType;
@@ -48,6 +49,7 @@ public final class PartitionLog {
     private final Object flushLock = new Object();
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final ProducerStateManager producerState;
+    private final LeaderEpochFileCache epochCache;
     private volatile LogConfig config;
     private volatile LogOffsetMetadata logEnd;
     private volatile LogOffsetMetadata highWatermark;
@@ -59,8 +61,9 @@ public final class PartitionLog {
 
     private PartitionLog(TopicPartition topicPartition, Uuid topicId, File dir, LogConfig config, Time time,
                          ScheduledExecutorService scheduler, LogLoader.LoadedLog loaded,
-                         ProducerStateManager producerState, long highWatermark) {
+                         ProducerStateManager producerState, LeaderEpochFileCache epochCache, long highWatermark) {
         this.topicPartition = topicPartition;
+        this.epochCache = epochCache;
         this.topicId = topicId;
         this.dir = dir;
         this.config = config;
@@ -87,8 +90,18 @@ public final class PartitionLog {
         ProducerStateManager producerState = new ProducerStateManager(dir);
         LogLoader.LoadedLog loaded = LogLoader.load(dir, config, time, hadCleanShutdown, recoveryPoint, logStartOffset,
             producerState);
+        LeaderEpochFileCache epochCache = LeaderEpochFileCache.load(dir);
+        epochCache.truncateFromEnd(loaded.logEnd().offset());
+        if (epochCache.latestEpoch() == LeaderEpochFileCache.UNDEFINED_EPOCH) {
+            // A log written before epochs were cached (or whose checkpoint was lost): the batches carry them.
+            for (LogSegment segment : loaded.segments().values()) {
+                for (RecordBatch batch : segment.batches()) {
+                    epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+                }
+            }
+        }
         PartitionLog partitionLog = new PartitionLog(topicPartition, topicId, dir, config, time, scheduler, loaded,
-            producerState, highWatermark);
+            producerState, epochCache, highWatermark);
         log.info("Loaded {} with {} segments, log start offset {}, log end offset {}", topicPartition,
             loaded.segments().size(), loaded.logStartOffset(), loaded.logEnd().offset());
         return partitionLog;
@@ -156,6 +169,7 @@ public final class PartitionLog {
             }
             segment.append(records);
             producerState.commit(check);
+            epochCache.assign(leaderEpoch, firstOffset);
             logEnd = new LogOffsetMetadata(nextOffset, segment.baseOffset(), segment.sizeInBytes());
             if (nextOffset - recoveryPoint >= cfg.flushIntervalMessages()) {
                 flush();
@@ -167,6 +181,100 @@ public final class PartitionLog {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Appends batches copied from the leader: offsets, leader epochs and timestamps stay as the leader wrote them.
+     * The leader only sends whole batches; they must continue the log exactly (the first base offset is the log end offset); producer state and
+     * the epoch cache follow the batches, without the duplicate and sequence checks a leader makes.
+     */
+    public LogAppendInfo appendAsFollower(MemoryRecords records) {
+        lock.lock();
+        try {
+            ensureOpen();
+            long firstOffset = logEnd.offset();
+            long nextOffset = firstOffset;
+            int numRecords = 0;
+            for (MutableRecordBatch batch : records.batches()) {
+                // Only integrity is checked: the leader already applied its policies (sizes, control batches).
+                batch.ensureValid();
+                numRecords += batch.countOrNull() == null ? 0 : batch.countOrNull();
+                if (batch.baseOffset() != nextOffset) {
+                    throw new CorruptRecordException("Replicated batch at offset " + batch.baseOffset() + " of "
+                        + topicPartition + " does not continue the log at " + nextOffset);
+                }
+                nextOffset = batch.nextOffset();
+            }
+            if (nextOffset == firstOffset) {
+                return new LogAppendInfo(firstOffset, firstOffset - 1, RecordBatch.NO_TIMESTAMP, logStartOffset, 0, false);
+            }
+            MutableRecordBatch first = records.batches().iterator().next();
+            LogSegment segment = activeSegment();
+            if (segment.shouldRoll(config, records.sizeInBytes(), first.maxTimestamp(), nextOffset - 1,
+                time.milliseconds())) {
+                segment = roll();
+            }
+            segment.append(records);
+            for (MutableRecordBatch batch : records.batches()) {
+                producerState.replay(batch);
+                epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+            }
+            logEnd = new LogOffsetMetadata(nextOffset, segment.baseOffset(), segment.sizeInBytes());
+            if (nextOffset - recoveryPoint >= config.flushIntervalMessages()) {
+                flush();
+            }
+            return new LogAppendInfo(firstOffset, nextOffset - 1, RecordBatch.NO_TIMESTAMP, logStartOffset,
+                numRecords, false);
+        } catch (IOException e) {
+            throw storageError("append to", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Removes everything from {@code offset} on (a follower cutting a tail the leader does not have). A batch
+     * straddling the offset goes entirely. Producer state is rebuilt from the newest snapshot below the new end.
+     */
+    public void truncateTo(long offset) {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (offset >= logEnd.offset()) {
+                return;
+            }
+            long target = Math.max(offset, logStartOffset);
+            log.info("Truncating {} from log end offset {} to {}", topicPartition, logEnd.offset(), target);
+            while (segments.size() > 1 && segments.lastKey() >= target) {
+                LogSegment dropped = segments.pollLastEntry().getValue();
+                dropped.addFileSuffix(LogFileNames.DELETED_SUFFIX);
+                scheduleDeletion(dropped);
+            }
+            LogSegment active = activeSegment();
+            active.truncateTo(target, config.segmentIndexBytes());
+            long newEnd = active.readNextOffset();
+            logEnd = new LogOffsetMetadata(newEnd, active.baseOffset(), active.sizeInBytes());
+            recoveryPoint = Math.min(recoveryPoint, newEnd);
+            if (highWatermark.offset() > newEnd) {
+                highWatermark = logEnd;
+            }
+            epochCache.truncateFromEnd(newEnd);
+            LogLoader.restoreProducerState(segments, producerState, newEnd);
+        } catch (IOException e) {
+            throw storageError("truncate", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The leader epochs of this log. */
+    public LeaderEpochFileCache epochCache() {
+        return epochCache;
+    }
+
+    /** Kafka's endOffsetForEpoch against this log's end. */
+    public LeaderEpochFileCache.EpochOffset endOffsetForEpoch(int epoch) {
+        return epochCache.endOffsetFor(epoch, logEnd.offset());
     }
 
     /**
