@@ -29,6 +29,7 @@ public final class BrokerApis {
         registry.register(ApiKeys.PRODUCE, 0, 13, new ProduceHandler(s.metadata(), s.replicas()));
         registry.register(ApiKeys.FETCH, 4, 18, new FetchHandler(s.metadata(), s.replicas(), s.blockingExecutor()));
         registry.register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(s.metadata(), s.replicas()));
+        registry.register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(s.metadata(), s.replicas()));
         registry.register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(s.producerIds(), s.blockingExecutor()));
         registry.register(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(s.topics(), s.blockingExecutor()));
         registry.register(ApiKeys.DELETE_TOPICS, 1, 6,

@@ -2,6 +2,10 @@ package io.haeryu.server;
 
 import io.haeryu.cluster.BrokerIdInUseException;
 import io.haeryu.cluster.BrokerRegistration;
+import io.haeryu.cluster.Controller;
+import io.haeryu.cluster.ControllerElection;
+import io.haeryu.cluster.MetadataImage;
+import io.haeryu.cluster.PartitionStateZk;
 import io.haeryu.cluster.EmbeddedZooKeeper;
 import io.haeryu.cluster.TopicService;
 import io.haeryu.cluster.ZkMetadataStore;
@@ -24,7 +28,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -37,6 +41,9 @@ import org.slf4j.LoggerFactory;
 public final class HaeryuServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HaeryuServer.class);
+
+    /** How long a stopping broker waits for the controller to move its leaderships away. */
+    private static final long CONTROLLED_SHUTDOWN_TIMEOUT_MS = 15_000;
 
     private final BrokerConfig config;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
@@ -67,7 +74,9 @@ public final class HaeryuServer implements AutoCloseable {
             closeables.push(LogDirLock.acquire(dir));
         }
 
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("haeryu-scheduler"));
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, daemon("haeryu-scheduler"));
+        // Fetch and acks=all deadlines are mostly cancelled early; keep the queue to the ones still pending.
+        scheduler.setRemoveOnCancelPolicy(true);
         closeables.push(scheduler::shutdownNow);
         ExecutorService blocking = Executors.newFixedThreadPool(config.numIoThreads(), daemon("haeryu-io"));
         closeables.push(blocking::shutdownNow);
@@ -91,8 +100,10 @@ public final class HaeryuServer implements AutoCloseable {
         closeables.push(metadata);
 
         FetchPurgatory purgatory = new FetchPurgatory(scheduler);
-        ReplicaManager replicas = new ReplicaManager(config.brokerId(), config, logManager, purgatory);
-        metadata.addListener(replicas::onMetadataChange);
+        PartitionStateZk partitionStates = new PartitionStateZk(metadata);
+        ReplicaManager replicas = new ReplicaManager(config.brokerId(), config, logManager, purgatory, scheduler,
+            partitionStates, id -> metadata.image().broker(id));
+        closeables.push(replicas);
 
         ApiRegistry apis = new ApiRegistry();
         ProducerIdManager producerIds = new ProducerIdManager(metadata::allocateProducerIdBlock);
@@ -122,6 +133,43 @@ public final class HaeryuServer implements AutoCloseable {
         } else {
             registerWaitingForStaleSession(registration);
         }
+
+        // Leadership is taken from metadata only once registered: a restarted broker's stale session has expired
+        // by then, so the controller no longer counts on it as the leader it was.
+        metadata.addListener(replicas::onMetadataChange);
+        replicas.onMetadataChange(MetadataImage.EMPTY, metadata.image());
+        ControllerElection election = new ControllerElection(metadata, config.brokerId());
+        Controller controller = new Controller(metadata, election, partitionStates, config);
+        controller.start();
+        closeables.push(controller);
+        election.start();
+        closeables.push(election);
+        if (config.getBoolean(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE)) {
+            closeables.push(() -> controlledShutdown(replicas));
+        }
+    }
+
+    /**
+     * Asks the controller to move leadership to other in-sync replicas and waits (bounded) until it has, so clients
+     * fail over before this broker stops answering rather than after its session times out.
+     */
+    private void controlledShutdown(ReplicaManager replicas) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONTROLLED_SHUTDOWN_TIMEOUT_MS);
+        metadata.requestControlledShutdown(config.brokerId());
+        while (System.nanoTime() < deadline) {
+            MetadataImage image = metadata.image();
+            long movable = replicas.partitions().stream().filter(p -> p.isLeader() && p.isr().stream().anyMatch(
+                r -> r != config.brokerId() && image.brokers().containsKey(r) && !image.shuttingDownBrokers().contains(r)))
+                .count();
+            if (movable == 0) {
+                log.info("Controlled shutdown: broker {} leads no partition another in-sync replica could take",
+                    config.brokerId());
+                return;
+            }
+            Thread.sleep(100);
+        }
+        log.warn("Controlled shutdown: leadership was not moved away within {} ms; stopping anyway",
+            CONTROLLED_SHUTDOWN_TIMEOUT_MS);
     }
 
     /**
