@@ -1,9 +1,7 @@
 package io.haeryu.cli;
 
 import io.haeryu.cluster.EmbeddedZooKeeper;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import io.haeryu.cluster.ZkMetadataStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -87,7 +85,7 @@ final class ClusterCommand implements Callable<Integer> {
             bootstrap.add("127.0.0.1:" + port);
         }
         for (int id = 0; id < brokers; id++) {
-            if (!awaitPort(basePort + id, processes.get(id))) {
+            if (!awaitRegistration(zooKeeper.connectString(), id, processes.get(id))) {
                 System.err.println("broker " + id + " did not start; see " + root.resolve("broker-" + id + "/broker.log"));
                 return 1;
             }
@@ -123,13 +121,15 @@ final class ClusterCommand implements Callable<Integer> {
         return cmd;
     }
 
-    private static boolean awaitPort(int port, Process process) throws InterruptedException {
+    /** Ready means registered in ZooKeeper: a port that accepts connections could belong to another program. */
+    private static boolean awaitRegistration(String zkConnect, int id, Process process) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return true;
-            } catch (IOException notYet) {
+        try (ZkMetadataStore store = new ZkMetadataStore(zkConnect, 30_000, 30_000)) {
+            store.start();
+            while (System.nanoTime() < deadline && process.isAlive()) {
+                if (store.image().broker(id).isPresent()) {
+                    return true;
+                }
                 Thread.sleep(100);
             }
         }
