@@ -3,13 +3,20 @@ package io.haeryu.cluster;
 import io.haeryu.config.BrokerConfig;
 import io.haeryu.config.TopicConfigs;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +51,7 @@ public final class Controller implements AutoCloseable {
     private final BrokerConfig config;
     private final ScheduledExecutorService worker;
     private final AtomicBoolean passPending = new AtomicBoolean();
-    private final MetadataListener trigger = (previous, current) -> schedulePass(false);
+    private final MetadataListener trigger = (previous, current) -> schedulePass();
 
     public Controller(ZkMetadataStore store, ControllerElection election, PartitionStateZk states, BrokerConfig config) {
         this.store = store;
@@ -59,19 +66,55 @@ public final class Controller implements AutoCloseable {
         long checkMs = TimeUnit.SECONDS.toMillis(config.getLong(BrokerConfig.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS));
         worker.scheduleWithFixedDelay(() -> pass(config.getBoolean(BrokerConfig.AUTO_LEADER_REBALANCE_ENABLE)),
             checkMs, checkMs, TimeUnit.MILLISECONDS);
-        schedulePass(false);
+        schedulePass();
     }
 
-    /** Moves leadership to the preferred replicas now (the ElectLeaders API and tests); returns after the pass. */
-    public void electPreferredLeaders() throws Exception {
-        worker.submit(() -> pass(true)).get();
+    /**
+     * The ElectLeaders API: a preferred election gives leadership back to the first replica if it is in sync; an
+     * unclean one gives a leaderless partition to any live replica. Runs on the controller's thread, between
+     * passes; {@code partitions} null means all.
+     *
+     * @throws NotControllerException if this broker is not the controller
+     */
+    public Map<TopicPartition, Errors> electLeaders(Collection<TopicPartition> partitions, boolean unclean)
+            throws InterruptedException, ExecutionException {
+        return worker.submit(() -> elect(partitions, unclean)).get();
     }
 
-    private void schedulePass(boolean preferred) {
+    private Map<TopicPartition, Errors> elect(Collection<TopicPartition> requested, boolean unclean) throws Exception {
+        int epoch = election.epoch();
+        if (epoch == ControllerElection.NO_EPOCH) {
+            throw new NotControllerException("Broker is not the controller");
+        }
+        MetadataImage image = store.image();
+        Collection<TopicPartition> partitions = requested != null ? requested : image.topicsByName().values().stream()
+            .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition()))).toList();
+        Map<TopicPartition, Errors> results = new HashMap<>();
+        Rules rules = new Rules(image.brokers().keySet(), image.shuttingDownBrokers(), unclean, !unclean);
+        for (TopicPartition tp : partitions) {
+            Optional<PartitionState> state = image.partition(tp);
+            if (state.isEmpty()) {
+                results.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+                continue;
+            }
+            boolean needed = unclean ? !rules.usable(state.get().leader())
+                : state.get().leader() != state.get().replicas().get(0);
+            if (!needed) {
+                results.put(tp, Errors.ELECTION_NOT_NEEDED);
+            } else if (apply(tp.topic(), tp.partition(), state.get().replicas(), rules, epoch, election.epochZkVersion())) {
+                results.put(tp, Errors.NONE);
+            } else {
+                results.put(tp, unclean ? Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE : Errors.PREFERRED_LEADER_NOT_AVAILABLE);
+            }
+        }
+        return results;
+    }
+
+    private void schedulePass() {
         if (passPending.compareAndSet(false, true)) {
             worker.execute(() -> {
                 passPending.set(false);
-                pass(preferred);
+                pass(false);
             });
         }
     }

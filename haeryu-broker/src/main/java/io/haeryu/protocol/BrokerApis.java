@@ -1,5 +1,6 @@
 package io.haeryu.protocol;
 
+import io.haeryu.cluster.Controller;
 import io.haeryu.cluster.TopicService;
 import io.haeryu.cluster.ZkMetadataStore;
 import io.haeryu.replication.ReplicaManager;
@@ -20,6 +21,11 @@ public final class BrokerApis {
     public record Services(int brokerId, ZkMetadataStore metadata, TopicService topics, ReplicaManager replicas,
                            ProducerIdManager producerIds, boolean autoCreateTopics, boolean deleteTopicEnable,
                            Executor blockingExecutor) {
+    }
+
+    /** APIs served by the cluster controller. */
+    public static void registerController(ApiRegistry registry, Controller controller, Executor blockingExecutor) {
+        registry.register(ApiKeys.ELECT_LEADERS, 0, 2, new ElectLeadersHandler(controller, blockingExecutor));
     }
 
     public static void registerCore(ApiRegistry registry, Services s) {

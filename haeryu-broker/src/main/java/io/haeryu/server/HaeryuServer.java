@@ -105,7 +105,11 @@ public final class HaeryuServer implements AutoCloseable {
             partitionStates, id -> metadata.image().broker(id));
         closeables.push(replicas);
 
+        ControllerElection election = new ControllerElection(metadata, config.brokerId());
+        Controller controller = new Controller(metadata, election, partitionStates, config);
+        closeables.push(controller);
         ApiRegistry apis = new ApiRegistry();
+        BrokerApis.registerController(apis, controller, blocking);
         ProducerIdManager producerIds = new ProducerIdManager(metadata::allocateProducerIdBlock);
         BrokerApis.registerCore(apis, new BrokerApis.Services(config.brokerId(), metadata, new TopicService(metadata, config), replicas,
             producerIds, config.autoCreateTopicsEnable(), config.deleteTopicEnable(), blocking));
@@ -138,10 +142,7 @@ public final class HaeryuServer implements AutoCloseable {
         // by then, so the controller no longer counts on it as the leader it was.
         metadata.addListener(replicas::onMetadataChange);
         replicas.onMetadataChange(MetadataImage.EMPTY, metadata.image());
-        ControllerElection election = new ControllerElection(metadata, config.brokerId());
-        Controller controller = new Controller(metadata, election, partitionStates, config);
         controller.start();
-        closeables.push(controller);
         election.start();
         closeables.push(election);
         if (config.getBoolean(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE)) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,8 +19,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -181,6 +184,13 @@ class ReplicationFailoverTest {
             for (int p = 0; p < PARTITIONS; p++) {
                 TestCluster.awaitPartition(admin, topic, p, Duration.ofSeconds(60),
                     "take broker " + victim + " back into the ISR", info -> TestCluster.isrIds(info).contains(victim));
+            }
+            // ElectLeaders (the periodic rebalance may have done it already: then the election is not needed).
+            try {
+                admin.electLeaders(ElectionType.PREFERRED, Set.of(new TopicPartition(topic, 0))).all()
+                    .get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(ElectionNotNeededException.class);
             }
             TestCluster.awaitPartition(admin, topic, 0, Duration.ofSeconds(30), "return to its preferred leader",
                 info -> TestCluster.leaderId(info) == victim);
