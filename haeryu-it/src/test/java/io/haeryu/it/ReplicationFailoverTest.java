@@ -185,9 +185,10 @@ class ReplicationFailoverTest {
                 TestCluster.awaitPartition(admin, topic, p, Duration.ofSeconds(60),
                     "take broker " + victim + " back into the ISR", info -> TestCluster.isrIds(info).contains(victim));
             }
-            // ElectLeaders (the periodic rebalance may have done it already: then the election is not needed).
-            try {
-                admin.electLeaders(ElectionType.PREFERRED, Set.of(new TopicPartition(topic, 0))).all()
+            // ElectLeaders (the periodic rebalance may have done it already: then the election is not needed). A new
+            // client: ElectLeaders goes to the controller the client last heard of, and the old one may be dead.
+            try (Admin fresh = cluster.admin()) {
+                fresh.electLeaders(ElectionType.PREFERRED, Set.of(new TopicPartition(topic, 0))).all()
                     .get(10, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 assertThat(e.getCause()).isInstanceOf(ElectionNotNeededException.class);
