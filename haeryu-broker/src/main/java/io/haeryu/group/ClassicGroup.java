@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.JoinGroupResponseData.JoinGroupResponseMember;
@@ -356,19 +355,26 @@ final class ClassicGroup {
     }
 
     private Set<String> computeSubscribedTopics() {
-        if (!isConsumerGroup() || protocolName == null) {
-            return isConsumerGroup() ? Set.of() : null;
+        if (!isConsumerGroup()) {
+            return null;
         }
         Set<String> topics = new HashSet<>();
-        try {
-            for (GroupMember member : members.values()) {
-                ConsumerPartitionAssignor.Subscription subscription =
-                    ConsumerProtocol.deserializeSubscription(ByteBuffer.wrap(member.metadata(protocolName)));
-                topics.addAll(subscription.topics());
+        for (GroupMember member : members.values()) {
+            Set<String> memberTopics = consumerTopics(member.metadata(protocolName));
+            if (memberTopics == null) {
+                return null;
             }
+            topics.addAll(memberTopics);
+        }
+        return topics;
+    }
+
+    /** The topics a consumer-protocol subscription names, or null when the bytes are not one. */
+    static Set<String> consumerTopics(byte[] subscription) {
+        try {
+            return Set.copyOf(ConsumerProtocol.deserializeSubscription(ByteBuffer.wrap(subscription)).topics());
         } catch (RuntimeException e) {
             return null;
         }
-        return topics;
     }
 }

@@ -1,6 +1,7 @@
 package io.haeryu.group;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -353,7 +354,7 @@ final class GroupCoordinatorShard {
         member.awaitJoin(join.response());
         switch (group.state()) {
             case STABLE -> {
-                if (group.protocolName().equals(group.selectProtocol())) {
+                if (rejoinKeepsAssignmentValid(group, oldProtocols, member)) {
                     persistGroup(group, group.snapshot()).thenAccept(error -> {
                         if (group.get(newMemberId) != member) {
                             return;
@@ -380,6 +381,27 @@ final class GroupCoordinatorShard {
             }
             default -> throw new IllegalStateException("Static member in group " + group.groupId() + " in " + group.state());
         }
+    }
+
+    /**
+     * Whether a static member's rejoin can keep the current assignment: the group still selects the same protocol
+     * (Kafka's rule) and the member asks for the same thing under it. Consumer subscriptions are compared by topic,
+     * because a restarted consumer's metadata legitimately differs in owned partitions.
+     */
+    private static boolean rejoinKeepsAssignmentValid(ClassicGroup group, List<GroupMember.Protocol> oldProtocols,
+                                                      GroupMember member) {
+        String protocol = group.protocolName();
+        if (!protocol.equals(group.selectProtocol())) {
+            return false;
+        }
+        byte[] oldMetadata = oldProtocols.stream().filter(p -> p.name().equals(protocol)).findFirst()
+            .map(GroupMember.Protocol::metadata).orElseThrow();
+        byte[] newMetadata = member.metadata(protocol);
+        if (Arrays.equals(oldMetadata, newMetadata)) {
+            return true;
+        }
+        Set<String> oldTopics = group.isConsumerGroup() ? ClassicGroup.consumerTopics(oldMetadata) : null;
+        return oldTopics != null && oldTopics.equals(ClassicGroup.consumerTopics(newMetadata));
     }
 
     /**
@@ -414,6 +436,7 @@ final class GroupCoordinatorShard {
             scheduleInitialDelay(group, delay, Math.max(group.rebalanceTimeoutMs() - delay, 0));
         } else {
             group.replaceRebalanceTimer(loop.schedule(group.rebalanceTimeoutMs(), () -> onRebalanceTimeout(group)));
+            tryCompleteJoin(group);
         }
     }
 
