@@ -215,6 +215,9 @@ class GroupMembershipTest {
         assertThat(otherType.error()).isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL);
         assertThat(tooShort.error()).isEqualTo(Errors.INVALID_SESSION_TIMEOUT);
         assertThat(noGroup.error()).isEqualTo(Errors.INVALID_GROUP_ID);
+        JoinGroupResponse version0 = kit.<JoinGroupResponse>sendAsync(new JoinGroupRequest.Builder(
+            joinData(GROUP, "").setSessionTimeoutMs(1000)).build((short) 0)).join();
+        assertThat(version0.error()).as("errors fit the oldest response shape").isEqualTo(Errors.INVALID_SESSION_TIMEOUT);
     }
 
     @Test

@@ -67,13 +67,17 @@ final class GroupTestKit {
     }
 
     GroupTestKit(GroupConfig config, InMemoryCoordinatorLog log) {
+        this(config, log, partition -> Optional.of(BROKER));
+    }
+
+    GroupTestKit(GroupConfig config, InMemoryCoordinatorLog log, CoordinatorLocator locator) {
         this.config = config;
         this.log = log;
         this.coordinator = new GroupCoordinator(config, log, loop);
         for (int partition = 0; partition < config.offsetsTopicPartitions(); partition++) {
             coordinator.onBecomeLeader(partition);
         }
-        GroupApis.registerAll(registry, coordinator, partition -> Optional.of(BROKER));
+        GroupApis.registerAll(registry, coordinator, locator);
     }
 
     /** Sends a request through its registered handler; the future completes with the re-parsed response. */

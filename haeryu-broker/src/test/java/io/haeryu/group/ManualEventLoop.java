@@ -20,6 +20,7 @@ final class ManualEventLoop implements EventLoop, EventLoops {
     private long nowMs = 1_000_000L;
     private long sequence;
     private boolean running;
+    private boolean paused;
 
     @Override
     public EventLoop loopFor(int partition) {
@@ -34,7 +35,7 @@ final class ManualEventLoop implements EventLoop, EventLoops {
     @Override
     public void execute(Runnable event) {
         queue.add(event);
-        if (running) {
+        if (running || paused) {
             return;
         }
         running = true;
@@ -52,6 +53,16 @@ final class ManualEventLoop implements EventLoop, EventLoops {
         Timer timer = new Timer(nowMs + delayMs, sequence++, event);
         timers.add(timer);
         return () -> timers.remove(timer);
+    }
+
+    /** Queues events without running them, as a busy coordinator thread would. */
+    void pause() {
+        paused = true;
+    }
+
+    void resume() {
+        paused = false;
+        execute(() -> { });
     }
 
     /** Moves the clock forward, running every timer that falls due on the way at its due time. */
