@@ -230,10 +230,6 @@ final class ClassicGroup {
         return pendingMembers.contains(memberId);
     }
 
-    int pendingMemberCount() {
-        return pendingMembers.size();
-    }
-
     void addPendingSyncMember(String memberId) {
         pendingSyncMembers.add(memberId);
     }

@@ -31,8 +31,4 @@ final class OffsetStore {
     Map<TopicPartition, CommittedOffset> offsets(String groupId) {
         return Collections.unmodifiableMap(offsetsByGroup.getOrDefault(groupId, Map.of()));
     }
-
-    boolean hasOffsets(String groupId) {
-        return offsetsByGroup.containsKey(groupId);
-    }
 }

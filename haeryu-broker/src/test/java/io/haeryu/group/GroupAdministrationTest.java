@@ -1,6 +1,7 @@
 package io.haeryu.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +34,7 @@ class GroupAdministrationTest {
         FindCoordinatorResponse batched = kit.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
             .setCoordinatorKeys(List.of("a", "b")).setKeyType(CoordinatorType.GROUP.id())).build((short) 6));
         assertThat(batched.coordinators()).extracting(Coordinator::key, Coordinator::nodeId, Coordinator::port)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple("a", 1, 9092), org.assertj.core.groups.Tuple.tuple("b", 1, 9092));
+            .containsExactly(tuple("a", 1, 9092), tuple("b", 1, 9092));
 
         FindCoordinatorResponse transaction = kit.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
             .setCoordinatorKeys(List.of("txn")).setKeyType(CoordinatorType.TRANSACTION.id())).build((short) 4));
@@ -58,8 +59,8 @@ class GroupAdministrationTest {
         kit.commit("offsets-only", "", -1, 0, 1);
 
         assertThat(list(List.of(), (short) 5)).extracting(ListedGroup::groupId, ListedGroup::groupState)
-            .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("stable-app", "Stable"),
-                org.assertj.core.groups.Tuple.tuple("offsets-only", "Empty"));
+            .containsExactlyInAnyOrder(tuple("stable-app", "Stable"),
+                tuple("offsets-only", "Empty"));
         assertThat(list(List.of("stable"), (short) 4)).extracting(ListedGroup::groupId).containsExactly("stable-app");
         assertThat(list(List.of("Dead"), (short) 4)).isEmpty();
         assertThat(list(List.of(), (short) 0)).extracting(ListedGroup::protocolType)

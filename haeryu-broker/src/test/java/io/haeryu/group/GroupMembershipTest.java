@@ -1,5 +1,8 @@
 package io.haeryu.group;
 
+import org.apache.kafka.common.message.SyncGroupRequestData.SyncGroupRequestAssignment;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.requests.SyncGroupRequest;
 import static io.haeryu.group.GroupTestKit.REBALANCE_TIMEOUT_MS;
 import static io.haeryu.group.GroupTestKit.SESSION_TIMEOUT_MS;
 import static io.haeryu.group.GroupTestKit.joinData;
@@ -228,6 +231,28 @@ class GroupMembershipTest {
         SyncGroupResponse sync = kit.syncAsync(GROUP, members.get(1), Map.of()).join();
 
         assertThat(sync.error()).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+    }
+
+    @Test
+    void theOldestVersionsCarryAWholeConsumerLifecycle() {
+        CompletableFuture<JoinGroupResponse> join = kit.sendAsync(new JoinGroupRequest.Builder(
+            joinData(GROUP, "").setGroupInstanceId(null)).build((short) 0));
+        kit.awaitJoins(List.of(join));
+        JoinGroupResponseData member = join.join().data();
+        assertThat(member.members()).hasSize(1);
+
+        SyncGroupResponse sync = kit.send(new SyncGroupRequest.Builder(
+            new SyncGroupRequestData().setGroupId(GROUP).setMemberId(member.memberId())
+                .setGenerationId(member.generationId()).setAssignments(List.of(
+                    new SyncGroupRequestAssignment()
+                        .setMemberId(member.memberId()).setAssignment(new byte[]{5})))).build((short) 0));
+        assertThat(sync.data().assignment()).containsExactly(5);
+        DescribeGroupsResponse described = kit.send(new DescribeGroupsRequest.Builder(
+            new DescribeGroupsRequestData().setGroups(List.of(GROUP))).build((short) 0));
+        assertThat(described.data().groups().get(0).groupState()).isEqualTo("Stable");
+        LeaveGroupResponse left = kit.send(new LeaveGroupRequest.Builder(GROUP, List.of(
+            new MemberIdentity().setMemberId(member.memberId()))).build((short) 0));
+        assertThat(left.error()).isEqualTo(Errors.NONE);
     }
 
     private DescribedGroup describe() {

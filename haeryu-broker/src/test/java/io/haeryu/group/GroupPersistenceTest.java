@@ -2,6 +2,7 @@ package io.haeryu.group;
 
 import static io.haeryu.group.GroupTestKit.TOPIC;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
@@ -45,7 +46,7 @@ class GroupPersistenceTest {
         assertThat(replayed.protocolData()).isEqualTo("range");
         assertThat(replayed.members()).extracting(DescribedGroupMember::memberId, DescribedGroupMember::clientId)
             .containsExactlyInAnyOrderElementsOf(original.members().stream()
-                .map(m -> org.assertj.core.groups.Tuple.tuple(m.memberId(), m.clientId())).toList());
+                .map(m -> tuple(m.memberId(), m.clientId())).toList());
         assertThat(replayed.members()).allSatisfy(m ->
             assertThat(m.memberAssignment()).isEqualTo(m.memberId().getBytes()));
         assertThat(after.heartbeat("orders-app", member)).as("same generation, same member").isEqualTo(Errors.NONE);

@@ -9,6 +9,7 @@ import io.haeryu.protocol.group.GroupApis;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -173,7 +174,7 @@ final class GroupTestKit {
         JoinGroupResponseData leader = joined.stream().filter(j -> j.leader().equals(j.memberId())).findFirst().orElseThrow();
         List<CompletableFuture<SyncGroupResponse>> syncs = new ArrayList<>();
         for (JoinGroupResponseData member : joined) {
-            Map<String, byte[]> assignments = new java.util.HashMap<>();
+            Map<String, byte[]> assignments = new HashMap<>();
             if (member == leader) {
                 joined.forEach(j -> assignments.put(j.memberId(), j.memberId().getBytes()));
             }

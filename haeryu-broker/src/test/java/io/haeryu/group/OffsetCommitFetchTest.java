@@ -1,8 +1,11 @@
 package io.haeryu.group;
 
+import org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity;
+import org.apache.kafka.common.requests.LeaveGroupRequest;
 import static io.haeryu.group.GroupTestKit.TOPIC;
 import static io.haeryu.group.GroupTestKit.joinData;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 import java.util.Map;
@@ -50,9 +53,9 @@ class OffsetCommitFetchTest {
         assertThat(batched.topics().get(0).partitions())
             .extracting(OffsetFetchResponsePartitions::partitionIndex, OffsetFetchResponsePartitions::committedOffset,
                 OffsetFetchResponsePartitions::metadata)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple(0, 42L, "m42"),
-                org.assertj.core.groups.Tuple.tuple(1, 7L, "m7"),
-                org.assertj.core.groups.Tuple.tuple(2, -1L, ""));
+            .containsExactly(tuple(0, 42L, "m42"),
+                tuple(1, 7L, "m7"),
+                tuple(2, -1L, ""));
 
         OffsetFetchResponse legacy = kit.send(OffsetFetchRequest.Builder.forTopicNames(new OffsetFetchRequestData()
             .setGroupId(GROUP)
@@ -73,8 +76,8 @@ class OffsetCommitFetchTest {
         List<JoinGroupResponseData> members = kit.stableGroup(GROUP, 2);
         JoinGroupResponseData member = members.get(0);
         // The other member leaves: the group rebalances, and member rejoins into generation 2.
-        kit.send(new org.apache.kafka.common.requests.LeaveGroupRequest.Builder(GROUP, List.of(
-            new org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity()
+        kit.send(new LeaveGroupRequest.Builder(GROUP, List.of(
+            new MemberIdentity()
                 .setMemberId(members.get(1).memberId()))).build((short) 5));
         JoinGroupResponseData rejoined = kit.join(joinData(GROUP, member.memberId())).join().data();
         assertThat(kit.commit(GROUP, member.memberId(), rejoined.generationId(), 0, 5))
