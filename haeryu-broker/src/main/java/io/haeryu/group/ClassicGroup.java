@@ -21,7 +21,7 @@ import org.apache.kafka.common.message.SyncGroupResponseData;
 /**
  * The membership state of one classic group: who is in it, which generation and protocol it runs, and which
  * state it is in. It enforces the group's own invariants; the protocol rules that drive it live in
- * {@link GroupCoordinatorShard}. Only touched from its partition's event loop.
+ * {@link ClassicGroupMembership}. Only touched from its partition's event loop.
  */
 final class ClassicGroup {
 

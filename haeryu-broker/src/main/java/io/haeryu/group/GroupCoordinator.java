@@ -94,24 +94,24 @@ public final class GroupCoordinator {
         return onGroup(request.groupId(),
             error -> new JoinGroupResponseData().setErrorCode(error.code()).setMemberId(request.memberId())
                 .setGenerationId(-1).setProtocolName(null).setLeader(""),
-            shard -> shard.joinGroup(request, requireKnownMemberId, supportsSkippingAssignment, clientId, clientHost));
+            shard -> shard.membership().joinGroup(request, requireKnownMemberId, supportsSkippingAssignment, clientId, clientHost));
     }
 
     public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request) {
         return onGroup(request.groupId(),
             error -> new SyncGroupResponseData().setErrorCode(error.code()).setAssignment(new byte[0]),
-            shard -> shard.syncGroup(request));
+            shard -> shard.membership().syncGroup(request));
     }
 
     public CompletableFuture<HeartbeatResponseData> heartbeat(HeartbeatRequestData request) {
         Function<Errors, HeartbeatResponseData> response = error -> new HeartbeatResponseData().setErrorCode(error.code());
         return onGroup(request.groupId(), response,
-            shard -> CompletableFuture.completedFuture(response.apply(shard.heartbeat(request))));
+            shard -> CompletableFuture.completedFuture(response.apply(shard.membership().heartbeat(request))));
     }
 
     public CompletableFuture<LeaveGroupResponseData> leaveGroup(String groupId, List<MemberIdentity> members) {
         return onGroup(groupId, error -> new LeaveGroupResponseData().setErrorCode(error.code()),
-            shard -> CompletableFuture.completedFuture(shard.leaveGroup(groupId, members)));
+            shard -> CompletableFuture.completedFuture(shard.membership().leaveGroup(groupId, members)));
     }
 
     /** OffsetCommit v2-9 (topics by name); {@code version} matters for v2-4's per-request retention. */
