@@ -88,6 +88,11 @@ public final class GroupCoordinator {
         }
     }
 
+    /** Resigns every partition, answering parked requests; call before closing the event loops. */
+    public void shutdown() {
+        List.copyOf(shards.keySet()).forEach(this::onResign);
+    }
+
     public CompletableFuture<JoinGroupResponseData> joinGroup(JoinGroupRequestData request, boolean requireKnownMemberId,
                                                               boolean supportsSkippingAssignment, String clientId,
                                                               String clientHost) {
