@@ -104,7 +104,7 @@ final class ClassicGroupMembership {
         return response;
     }
 
-    /** A JoinGroup in progress, with the protocols decoded once. */
+    /** A JoinGroup being handled: the request, who sent it, and where its answer goes. */
     private record JoinRequest(JoinGroupRequestData data, String clientId, String clientHost,
                                boolean supportsSkippingAssignment, CompletableFuture<JoinGroupResponseData> response) {
         List<GroupMember.Protocol> protocols() {
