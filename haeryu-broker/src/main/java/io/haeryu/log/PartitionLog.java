@@ -475,6 +475,24 @@ public final class PartitionLog {
         }
     }
 
+    /**
+     * Starts a new active segment now unless the active one is empty (Kafka's UnifiedLog.roll), which makes all
+     * records appended so far cleanable.
+     */
+    void rollActiveSegment() {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (activeSegment().sizeInBytes() > 0) {
+                roll();
+            }
+        } catch (IOException e) {
+            throw storageError("roll", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Starts a new active segment at the log end offset. Lock held. */
     private LogSegment roll() throws IOException {
         long newBaseOffset = logEnd.offset();
