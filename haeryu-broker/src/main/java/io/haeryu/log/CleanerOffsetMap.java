@@ -1,6 +1,10 @@
 package io.haeryu.log;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -17,15 +21,18 @@ final class CleanerOffsetMap {
     /** Kafka's log.cleaner.io.buffer.load.factor: probe chains stay short below it. */
     private static final double LOAD_FACTOR = 0.9;
     private static final int LONGS_PER_SLOT = 3;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     /** Per slot: digest high, digest low, offset + 1 (0 marks an empty slot, so clearing is one fill). */
     private final long[] table;
     private final int slots;
     private final int maxEntries;
     private final MessageDigest digest;
+    private final byte[] digestBytes = new byte[16];
+    /** The digest of the key last hashed, as two longs (no allocation per record). */
+    private long hashHigh;
+    private long hashLow;
     private int size;
-    private long lookups;
-    private long probes;
 
     CleanerOffsetMap(long memoryBytes) {
         long wanted = memoryBytes / BYTES_PER_ENTRY;
@@ -46,15 +53,14 @@ final class CleanerOffsetMap {
 
     /** Records offset as the latest for key; offsets must be put in increasing order. */
     void put(ByteBuffer key, long offset) {
-        long[] hash = hash(key);
-        int slot = find(hash);
-        int base = slot * LONGS_PER_SLOT;
+        hash(key);
+        int base = findSlot() * LONGS_PER_SLOT;
         if (table[base + 2] == 0) {
             if (size >= maxEntries) {
                 throw new IllegalStateException("The cleaner's offset map is full (" + size + " keys)");
             }
-            table[base] = hash[0];
-            table[base + 1] = hash[1];
+            table[base] = hashHigh;
+            table[base + 1] = hashLow;
             size++;
         }
         table[base + 2] = offset + 1;
@@ -62,8 +68,8 @@ final class CleanerOffsetMap {
 
     /** The latest offset put for key, or -1 if the key is not in the map. */
     long get(ByteBuffer key) {
-        long stored = table[find(hash(key)) * LONGS_PER_SLOT + 2];
-        return stored - 1;
+        hash(key);
+        return table[findSlot() * LONGS_PER_SLOT + 2] - 1;
     }
 
     /** Whether another new key would exceed the load factor; the cleaner then stops mapping at this record. */
@@ -85,37 +91,33 @@ final class CleanerOffsetMap {
         return (long) table.length * Long.BYTES;
     }
 
-    /** Average slots inspected per lookup since the last clear; 1.0 means no collisions. */
-    double averageProbes() {
-        return lookups == 0 ? 0 : (double) probes / lookups;
-    }
-
     void clear() {
         if (size > 0) {
             Arrays.fill(table, 0L);
         }
         size = 0;
-        lookups = 0;
-        probes = 0;
     }
 
-    /** The slot holding hash, or the empty slot where it belongs. */
-    private int find(long[] hash) {
-        int slot = (int) Long.remainderUnsigned(hash[0], slots);
-        lookups++;
+    /** The slot holding the last hashed key, or the empty slot where it belongs. */
+    private int findSlot() {
+        int slot = (int) Long.remainderUnsigned(hashHigh, slots);
         while (true) {
-            probes++;
             int base = slot * LONGS_PER_SLOT;
-            if (table[base + 2] == 0 || (table[base] == hash[0] && table[base + 1] == hash[1])) {
+            if (table[base + 2] == 0 || (table[base] == hashHigh && table[base + 1] == hashLow)) {
                 return slot;
             }
             slot = slot + 1 == slots ? 0 : slot + 1;
         }
     }
 
-    private long[] hash(ByteBuffer key) {
+    private void hash(ByteBuffer key) {
         digest.update(key.duplicate());
-        ByteBuffer bytes = ByteBuffer.wrap(digest.digest());
-        return new long[] {bytes.getLong(), bytes.getLong()};
+        try {
+            digest.digest(digestBytes, 0, digestBytes.length);
+        } catch (DigestException e) {
+            throw new IllegalStateException("An MD5 digest is 16 bytes", e);
+        }
+        hashHigh = (long) LONGS.get(digestBytes, 0);
+        hashLow = (long) LONGS.get(digestBytes, 8);
     }
 }

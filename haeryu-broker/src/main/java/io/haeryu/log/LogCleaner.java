@@ -157,6 +157,12 @@ public final class LogCleaner {
                 result.recordsRead(), result.bytesWritten(), result.bytesRead(), result.durationNanos() / 1_000_000);
             return Optional.of(result);
         } catch (IOException e) {
+            if (!partitionLog.segmentList().containsAll(toClean.cleanableSegments())) {
+                // Retention deleted (and closed) a segment under the cleaner: not a disk problem.
+                log.info("Abandoned the cleaning of {}: its segments were deleted meanwhile",
+                    partitionLog.topicPartition());
+                return Optional.empty();
+            }
             throw new KafkaStorageException("I/O error cleaning " + partitionLog.topicPartition(), e);
         }
     }
