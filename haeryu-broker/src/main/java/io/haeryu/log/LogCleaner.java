@@ -15,7 +15,9 @@ import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.internals.CloseableIterator;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.internals.BufferSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,8 @@ public final class LogCleaner {
     /** Per log, the latest delete horizon its last cleaning stamped on a kept tombstone (Kafka keeps it in memory). */
     private final Map<TopicPartition, Long> latestDeleteHorizons = new ConcurrentHashMap<>();
     private CleanerOffsetMap offsetMap;
+    /** Reused decompression buffers: allocating them per compressed batch would dominate the map building. */
+    private final BufferSupplier decompressionBuffers = BufferSupplier.create();
     private volatile boolean stopped;
 
     public LogCleaner(CleanerConfig config, Time time) {
@@ -126,7 +130,7 @@ public final class LogCleaner {
                 .toList();
             Map<Long, Long> producerLastBatchOffsets = partitionLog.producerLastBatchOffsets();
             SegmentCleaner segmentCleaner = new SegmentCleaner(partitionLog.dir(), logConfig, time,
-                config.ioBufferBytes(), () -> stopped);
+                config.ioBufferBytes(), decompressionBuffers, () -> stopped);
             List<CleanedSegment> cleaned = new ArrayList<>();
             long latestDeleteHorizon = RecordBatch.NO_TIMESTAMP;
             try {
@@ -185,16 +189,19 @@ public final class LogCleaner {
                 if (batch.lastOffset() < firstDirty || batch.isControlBatch()) {
                     continue;
                 }
-                for (Record record : batch) {
-                    if (record.offset() < firstDirty || !record.hasKey()) {
-                        continue;
+                try (CloseableIterator<Record> records = batch.streamingIterator(decompressionBuffers)) {
+                    while (records.hasNext()) {
+                        Record record = records.next();
+                        if (record.offset() < firstDirty || !record.hasKey()) {
+                            continue;
+                        }
+                        if (map.isFull()) {
+                            log.info("The cleaner's offset map is full after {} keys; cleaning {} up to offset {} only",
+                                map.size(), toClean.log().topicPartition(), record.offset());
+                            return record.offset();
+                        }
+                        map.put(record.key(), record.offset());
                     }
-                    if (map.isFull()) {
-                        log.info("The cleaner's offset map is full after {} keys; cleaning {} up to offset {} only",
-                            map.size(), toClean.log().topicPartition(), record.offset());
-                        return record.offset();
-                    }
-                    map.put(record.key(), record.offset());
                 }
             }
         }

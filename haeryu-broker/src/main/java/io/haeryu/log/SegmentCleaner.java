@@ -25,7 +25,7 @@ final class SegmentCleaner {
     private final LogConfig config;
     private final Time time;
     private final BooleanSupplier stopRequested;
-    private final BufferSupplier decompressionBuffers = BufferSupplier.create();
+    private final BufferSupplier decompressionBuffers;
     private ByteBuffer readBuffer;
     private ByteBuffer writeBuffer;
     private long recordsRead;
@@ -33,8 +33,10 @@ final class SegmentCleaner {
     private long bytesRead;
     private long bytesWritten;
 
-    SegmentCleaner(File dir, LogConfig config, Time time, int ioBufferBytes, BooleanSupplier stopRequested) {
+    SegmentCleaner(File dir, LogConfig config, Time time, int ioBufferBytes, BufferSupplier decompressionBuffers,
+                   BooleanSupplier stopRequested) {
         this.dir = dir;
+        this.decompressionBuffers = decompressionBuffers;
         this.config = config;
         this.time = time;
         this.stopRequested = stopRequested;
