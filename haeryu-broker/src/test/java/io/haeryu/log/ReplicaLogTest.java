@@ -86,15 +86,17 @@ class ReplicaLogTest {
     }
 
     @Test
-    void followerRefusesBatchesThatDoNotContinueItsLog() {
+    void followerRefusesBatchesBelowItsLogEnd() {
         PartitionLog leader = leaderSupport.startManager(SMALL_SEGMENTS).getOrCreateLog(TP, TOPIC_ID, SMALL_SEGMENTS);
         PartitionLog follower = followerSupport.startManager(SMALL_SEGMENTS).getOrCreateLog(TP, TOPIC_ID, SMALL_SEGMENTS);
         leader.appendAsLeader(records(1000L, "a"), 1);
         leader.appendAsLeader(records(1000L, "b"), 1);
 
+        follower.appendAsFollower(fetch(leader, 0));
+
         assertThatThrownBy(() -> follower.appendAsFollower(fetch(leader, 1)))
             .isInstanceOf(CorruptRecordException.class);
-        assertThat(follower.logEndOffset()).isZero();
+        assertThat(follower.logEndOffset()).isEqualTo(2);
     }
 
     @Test
