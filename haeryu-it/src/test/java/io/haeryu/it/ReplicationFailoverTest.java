@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -227,6 +229,52 @@ class ReplicationFailoverTest {
             }
         }
         assertEveryAckedRecordReadOnce();
+    }
+
+    @Test
+    void committedOffsetsSurviveTheLossOfTheGroupCoordinator() throws Exception {
+        String group = Clients.uniqueTopic("group");
+        produceSync(0, 90);
+        Map<String, Object> groupConfig = Map.of(ConsumerConfig.GROUP_ID_CONFIG, group,
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        try (KafkaConsumer<String, String> first = Clients.consumer(cluster.bootstrap(), groupConfig)) {
+            first.subscribe(List.of(topic));
+            assertThat(pollValues(first, 90)).hasSize(90);
+            first.commitSync(Duration.ofSeconds(30));
+        }
+        int coordinator = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS)
+            .get(group).coordinator().id();
+        cluster.broker(coordinator).kill9();
+        produceSync(90, 60);
+
+        try (KafkaConsumer<String, String> second = Clients.consumer(cluster.bootstrap(), groupConfig)) {
+            second.subscribe(List.of(topic));
+            // Resumes where the first stopped: only the records produced after the commit.
+            List<String> values = pollValues(second, 60);
+            assertThat(values).hasSize(60).allMatch(v -> Long.parseLong(v.substring(2)) >= 90);
+        }
+    }
+
+    /** Sends values v-from .. v-(from+count-1), round robin over the partitions, acks=all, and waits for each. */
+    private void produceSync(int from, int count) throws Exception {
+        try (KafkaProducer<String, String> producer = Clients.producer(cluster.bootstrap(), Map.of(
+            ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000",
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "30000"))) {
+            for (int i = from; i < from + count; i++) {
+                producer.send(new ProducerRecord<>(topic, i % PARTITIONS, "k", "v-" + i)).get(120, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Polls until {@code expected} records arrived (and a little longer, to catch extra ones). */
+    private static List<String> pollValues(KafkaConsumer<String, String> consumer, int expected) {
+        List<String> values = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (values.size() < expected && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+        }
+        consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(r.value()));
+        return values;
     }
 
     private Load startLoad() {
