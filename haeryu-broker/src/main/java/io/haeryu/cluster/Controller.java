@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -112,10 +113,14 @@ public final class Controller implements AutoCloseable {
 
     private void schedulePass() {
         if (passPending.compareAndSet(false, true)) {
-            worker.execute(() -> {
-                passPending.set(false);
-                pass(false);
-            });
+            try {
+                worker.execute(() -> {
+                    passPending.set(false);
+                    pass(false);
+                });
+            } catch (RejectedExecutionException e) {
+                // Closed while the notifier was still delivering an image: nothing left to decide.
+            }
         }
     }
 
