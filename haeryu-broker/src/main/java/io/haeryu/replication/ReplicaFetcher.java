@@ -146,6 +146,14 @@ final class ReplicaFetcher implements Runnable, AutoCloseable {
     /** Applies one partition's answer; false if it was an error worth a pause. */
     private boolean handle(Partition partition, int fetchEpoch, FetchResponseData.PartitionData pd) {
         Errors error = Errors.forCode(pd.errorCode());
+        if (error == Errors.OFFSET_OUT_OF_RANGE && partition.log().logEndOffset() > partition.log().highWatermark()) {
+            // The leader cannot place our tail in its history (its epochs do not reach back to ours): keep only what
+            // we know was committed, and let the next fetch check again from there.
+            log.info("{}: fetch offset {} out of range at leader {}; truncating to the high watermark {}",
+                partition.topicPartition(), partition.log().logEndOffset(), leaderId, partition.log().highWatermark());
+            partition.truncateAsFollower(fetchEpoch, partition.log().highWatermark());
+            return true;
+        }
         if (error != Errors.NONE) {
             log.debug("Fetch of {} from broker {} answered {}", partition.topicPartition(), leaderId, error);
             return false;
