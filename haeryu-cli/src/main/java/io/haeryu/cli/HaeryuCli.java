@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code haeryu} command. */
 @Command(name = "haeryu", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Haeryu: a Kafka-compatible event streaming platform.",
-    subcommands = {ServerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
+        CommandLine.HelpCommand.class})
 public final class HaeryuCli {
 
     public static void main(String[] args) {
