@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "haeryu", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Haeryu: a Kafka-compatible event streaming platform.",
     subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
+        GroupCommand.class, ClusterCommand.class, BenchCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public final class HaeryuCli {
 
