@@ -37,7 +37,8 @@ final class Latencies {
         }
         int[] sorted = Arrays.copyOf(samples, size);
         Arrays.sort(sorted);
-        int idx = (int) Math.ceil(p / 100.0 * size) - 1;
+        // The epsilon keeps 99.9% of 1000 at 999 despite 0.999 * 1000 = 999.0000000000001 in floating point.
+        int idx = (int) Math.ceil(p / 100.0 * size - 1e-9) - 1;
         return sorted[Math.max(0, Math.min(size - 1, idx))] / 1000.0;
     }
 

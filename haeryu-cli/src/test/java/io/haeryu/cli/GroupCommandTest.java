@@ -1,0 +1,149 @@
+package io.haeryu.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(Broker.class)
+class GroupCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The group scenarios need the broker's group coordinator; until a broker serves the group APIs, the one test
+     * that runs is the one checking that every group command says so clearly instead of failing obscurely.
+     */
+    private static boolean coordinatorServed;
+
+    @BeforeAll
+    static void probeCoordinator() {
+        Cli.Result r = Cli.run("group", "list");
+        coordinatorServed = r.exit() == 0;
+        if (!coordinatorServed) {
+            assertThat(r.err()).contains("does not support this operation");
+        }
+    }
+
+    @Test
+    void withoutACoordinatorEveryGroupCommandSaysTheClusterLacksIt() {
+        assumeFalse(coordinatorServed);
+        assertThat(Cli.run("topic", "create", "nocoord").exit()).isZero();
+        for (String[] args : new String[][] {{"group", "list"}, {"group", "describe", "g"}, {"group", "delete", "g"},
+                {"group", "reset-offsets", "g", "--topic", "nocoord", "--to-earliest"},
+                {"consume", "nocoord", "--group", "g", "--max-messages", "1"}}) {
+            Cli.Result r = Cli.run(args);
+            assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(1);
+            assertThat(r.err()).as(String.join(" ", args))
+                .startsWith("Error: The cluster at " + Broker.bootstrap() + " does not support this operation")
+                .doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void listDescribeResetAndDeleteAfterAGroupCommitted() throws Exception {
+        assumeTrue(coordinatorServed);
+        assertThat(Cli.run("topic", "create", "gt", "--partitions", "2").exit()).isZero();
+        produce("gt", 10);
+        Cli.Result consumed = Cli.run("consume", "gt", "--group", "g1", "--from-beginning", "--max-messages", "10");
+        assertThat(consumed.exit()).as(consumed.err()).isZero();
+        assertThat(consumed.lines()).hasSize(10);
+        produce("gt", 5);
+
+        Cli.Result list = Cli.run("group", "list");
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.lines()).anyMatch(l -> l.startsWith("g1 "));
+
+        assertThat(totalLag("g1")).isEqualTo(5);
+        Cli.Result describe = Cli.run("group", "describe", "g1");
+        assertThat(describe.out()).contains("Group: g1", "Total lag: 5").containsPattern("gt +0 +\\d+ +\\d+ +\\d+ +-");
+
+        Cli.Result dryRun = Cli.run("group", "reset-offsets", "g1", "--topic", "gt", "--to-earliest");
+        assertThat(dryRun.exit()).as(dryRun.err()).isZero();
+        assertThat(dryRun.out()).contains("Dry run: nothing changed").containsPattern("gt +1 +\\d+ +0");
+        assertThat(totalLag("g1")).isEqualTo(5);
+
+        Cli.Result executed = Cli.run("group", "reset-offsets", "g1", "--topic", "gt", "--to-earliest", "--execute");
+        assertThat(executed.exit()).as(executed.err()).isZero();
+        assertThat(totalLag("g1")).isEqualTo(15);
+
+        Cli.Result shifted = Cli.run("group", "reset-offsets", "g1", "--topic", "gt", "--shift-by", "2", "--execute",
+            "--output", "json");
+        JsonNode plan = JSON.readTree(shifted.out()).get("plan");
+        assertThat(plan).allMatch(p -> p.get("current").asLong() == 0 && p.get("new").asLong() == 2);
+        assertThat(totalLag("g1")).isEqualTo(11);
+
+        Cli.Result again = Cli.run("consume", "gt", "--group", "g1", "--max-messages", "11");
+        assertThat(again.lines()).hasSize(11);
+        assertThat(totalLag("g1")).isZero();
+
+        Cli.Result deleted = Cli.run("group", "delete", "g1");
+        assertThat(deleted.exit()).as(deleted.err()).isZero();
+        assertThat(Cli.run("group", "list").lines()).noneMatch(l -> l.startsWith("g1 "));
+    }
+
+    @Test
+    void activeMembersAreShownAndBlockAReset() {
+        assumeTrue(coordinatorServed);
+        assertThat(Cli.run("topic", "create", "live", "--partitions", "2").exit()).isZero();
+        try (KafkaConsumer<byte[], byte[]> member = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Broker.bootstrap(), ConsumerConfig.GROUP_ID_CONFIG, "live-group",
+                ConsumerConfig.CLIENT_ID_CONFIG, "the-member"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            member.subscribe(List.of("live"));
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (member.assignment().isEmpty() && System.currentTimeMillis() < deadline) {
+                member.poll(Duration.ofMillis(100));
+            }
+            assertThat(member.assignment()).hasSize(2);
+
+            Cli.Result describe = Cli.run("group", "describe", "live-group");
+            assertThat(describe.exit()).as(describe.err()).isZero();
+            assertThat(describe.out()).contains("members: 1", "the-member", "live-0,live-1");
+
+            Cli.Result reset = Cli.run("group", "reset-offsets", "live-group", "--topic", "live", "--to-latest", "--execute");
+            assertThat(reset.exit()).isEqualTo(1);
+            assertThat(reset.err()).contains("1 active member(s)", "Stop its consumers");
+
+            Cli.Result delete = Cli.run("group", "delete", "live-group");
+            assertThat(delete.exit()).isEqualTo(1);
+            assertThat(delete.err()).contains("still has active members");
+        }
+    }
+
+    @Test
+    void unknownGroupSuggestsCloseIds() {
+        assumeTrue(coordinatorServed);
+        assertThat(Cli.run("topic", "create", "gx", "--partitions", "1").exit()).isZero();
+        produce("gx", 1);
+        assertThat(Cli.run("consume", "gx", "--group", "analytics", "--from-beginning", "--max-messages", "1").exit()).isZero();
+
+        Cli.Result r = Cli.run("group", "describe", "analytcs");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains("Group 'analytcs' does not exist", "Did you mean: analytics", "haeryu group list");
+        assertThat(Cli.run("group", "delete", "analytcs").exit()).isEqualTo(3);
+    }
+
+    private static void produce(String topic, int n) {
+        String lines = IntStream.range(0, n).mapToObj(i -> "r" + i).collect(Collectors.joining("\n"));
+        Cli.Result r = Cli.runWithInput(lines, "produce", topic);
+        assertThat(r.exit()).as(r.err()).isZero();
+    }
+
+    private static long totalLag(String group) throws Exception {
+        Cli.Result r = Cli.run("group", "describe", group, "--output", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        return JSON.readTree(r.out()).get("totalLag").asLong();
+    }
+}
