@@ -29,10 +29,12 @@ import picocli.CommandLine.Parameters;
  * {@code haeryu consume}: prints records, like kafka-console-consumer. Without --group it assigns the partitions
  * itself and seeks, so it needs no group coordinator and leaves no trace on the cluster.
  */
+// Descriptions go through String.format in picocli, hence %% for each literal %.
 @Command(name = "consume", mixinStandardHelpOptions = true,
     description = {"Print records of a topic, from the end unless told otherwise.",
-        "Template placeholders for --format: %t topic, %p partition, %o offset, %T timestamp (ms), %k key, %v value, "
-            + "%h headers (k=v,...), %% a percent sign; \\n and \\t are escapes."})
+        "Template placeholders for --format: %%t topic, %%p partition, "
+            + "%%o offset, %%T timestamp (ms), %%k key, %%v value, %%h headers (k=v,...), %%%% a percent sign; "
+            + "\\n and \\t are escapes."})
 final class ConsumeCommand extends ClientCommand {
     static final class StartAt {
         @Option(names = "--from-beginning", description = "Start at the earliest offset (with --group: when the group has none).")
@@ -65,7 +67,7 @@ final class ConsumeCommand extends ClientCommand {
     Integer partition;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "plain",
-        description = "plain (value), kv (key TAB value), json (one object per line) or a template such as '%k=%v @%o'.")
+        description = "plain (value), kv (key TAB value), json (one object per line) or a template such as '%%k=%%v @%%o'.")
     String format;
 
     @Override
@@ -104,63 +106,74 @@ final class ConsumeCommand extends ClientCommand {
             settings.put(ConsumerConfig.GROUP_ID_CONFIG, group);
             settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, startAt.fromBeginning ? "earliest" : "latest");
         }
-        Map<TopicPartition, Long> seekTo = timestampOffsets;
+        KafkaConsumer<byte[], byte[]> consumer = client.consumer(settings);
+        // Ctrl-C: wake the poll, then let this thread commit, close and print its summary before the JVM goes.
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            consumer.wakeup();
+            awaitQuietly(done);
+        }, "haeryu-consume-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            long count;
+            try (consumer) {
+                count = consume(consumer, fmt, partitions, timestampOffsets);
+            }
+            err().println("Processed a total of " + count + " messages");
+            err().flush();
+        } finally {
+            done.countDown();
+            removeHook(hook);
+        }
+        return 0;
+    }
+
+    /** Prints records until --max-messages, --timeout-ms or Ctrl-C; with a group, commits what was printed. */
+    private long consume(KafkaConsumer<byte[], byte[]> consumer, RecordFormat fmt, List<TopicPartition> partitions,
+            Map<TopicPartition, Long> timestampOffsets) {
         Map<TopicPartition, OffsetAndMetadata> consumed = new HashMap<>();
         long count = 0;
-        CountDownLatch done = new CountDownLatch(1);
-        try (KafkaConsumer<byte[], byte[]> consumer = client.consumer(settings)) {
-            // Ctrl-C: wake the poll, then let this thread commit and close before the JVM goes.
-            Thread hook = new Thread(() -> {
-                consumer.wakeup();
-                awaitQuietly(done);
-            }, "haeryu-consume-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                if (group != null && partition == null) {
-                    consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
-                        @Override
-                        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-                            position(consumer, assigned, seekTo, false);
-                        }
-
-                        @Override
-                        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-                            commit(consumer, consumed);
-                        }
-                    });
-                } else {
-                    consumer.assign(partitions);
-                    position(consumer, partitions, seekTo, group == null);
-                }
-                long lastRecord = System.nanoTime();
-                while (maxMessages == null || count < maxMessages) {
-                    var records = consumer.poll(Duration.ofMillis(200));
-                    for (ConsumerRecord<byte[], byte[]> r : records) {
-                        out().println(fmt.format(r));
-                        consumed.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-                        count++;
-                        if (maxMessages != null && count >= maxMessages) {
-                            break;
-                        }
+        try {
+            if (group != null && partition == null) {
+                consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+                    @Override
+                    public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+                        position(consumer, assigned, timestampOffsets, false);
                     }
-                    out().flush();
-                    if (!records.isEmpty()) {
-                        lastRecord = System.nanoTime();
-                    } else if (timeoutMs != null && System.nanoTime() - lastRecord >= timeoutMs * 1_000_000L) {
+
+                    @Override
+                    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+                        commit(consumer, consumed);
+                    }
+                });
+            } else {
+                consumer.assign(partitions);
+                position(consumer, partitions, timestampOffsets, group == null);
+            }
+            long lastRecord = System.nanoTime();
+            while (maxMessages == null || count < maxMessages) {
+                var records = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    out().println(fmt.format(r));
+                    consumed.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                    count++;
+                    if (maxMessages != null && count >= maxMessages) {
                         break;
                     }
                 }
-            } catch (WakeupException e) {
-                // Ctrl-C: stop consuming and fall through to the commit.
-            } finally {
-                commit(consumer, consumed);
-                done.countDown();
-                removeHook(hook);
+                out().flush();
+                if (!records.isEmpty()) {
+                    lastRecord = System.nanoTime();
+                } else if (timeoutMs != null && System.nanoTime() - lastRecord >= timeoutMs * 1_000_000L) {
+                    break;
+                }
             }
+        } catch (WakeupException e) {
+            // Ctrl-C: stop consuming and fall through to the commit.
+        } finally {
+            commit(consumer, consumed);
         }
-        err().println("Processed a total of " + count + " messages");
-        err().flush();
-        return 0;
+        return count;
     }
 
     /**
