@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Option;
@@ -70,7 +71,15 @@ final class ClientOptions {
 
     /** The effective value of a client property, for messages (e.g. the timeout that expired). */
     String effective(String key) {
-        return String.valueOf(merge(Map.of()).get(key));
+        // Read from the layers directly: this runs while reporting a failure, which may be a bad setting itself.
+        String v = overrides.get(key);
+        if (v == null) {
+            v = profileProperties().getProperty(key);
+        }
+        if (v == null && key.equals(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG)) {
+            v = DEFAULT_TIMEOUT_MS;
+        }
+        return v;
     }
 
     Admin admin() {
@@ -99,11 +108,19 @@ final class ClientOptions {
     private Properties merge(Map<String, Object> clientDefaults, Map<String, Object> commandSettings) {
         Properties p = new Properties();
         p.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, DEFAULT_TIMEOUT_MS);
-        p.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, DEFAULT_TIMEOUT_MS);
         p.putAll(clientDefaults);
         p.putAll(profileProperties());
         p.putAll(commandSettings);
         p.putAll(overrides);
+        // The clients refuse a request timeout above the API timeout, so a lowered -X default.api.timeout.ms also
+        // lowers the CLI's request timeout unless that was set too.
+        String apiTimeout = String.valueOf(p.get(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG)).trim();
+        try {
+            p.putIfAbsent(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG,
+                String.valueOf(Math.min(Long.parseLong(DEFAULT_TIMEOUT_MS), Long.parseLong(apiTimeout))));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, apiTimeout, "Not a number");
+        }
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         p.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "haeryu-cli");
         return p;

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -20,13 +21,31 @@ final class Errors {
     static CliException translate(Throwable t, ClientOptions client) {
         Throwable e = unwrap(t);
         String at = client.bootstrap();
+        String protocol = client.effective(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
         if (e instanceof TimeoutException) {
+            String security = protocol == null || "PLAINTEXT".equalsIgnoreCase(protocol)
+                ? "  If the cluster needs TLS or SASL: -X security.protocol=SSL|SASL_PLAINTEXT|SASL_SSL and the sasl.* "
+                    + "settings.\n"
+                : "  You connect with security.protocol=" + protocol + ": check that the listener at " + at
+                    + " expects it.\n";
             return new CliException(CliException.UNREACHABLE, "Cannot reach a broker at " + at + " (no answer within "
                 + client.effective(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG) + " ms).\n"
                 + "  Start one with: bin/haeryu server\n"
                 + "  or point -b/--bootstrap-server (or HAERYU_BOOTSTRAP) at a running cluster.\n"
-                + "  If the cluster needs TLS or SASL: -X security.protocol=SSL|SASL_PLAINTEXT|SASL_SSL and the sasl.* "
-                + "settings. Wait longer with -X default.api.timeout.ms=MS.");
+                + security
+                + "  Wait longer with -X default.api.timeout.ms=MS.");
+        }
+        if (e instanceof ConfigException) {
+            return new CliException(CliException.USAGE, "Invalid client setting: " + e.getMessage()
+                + "\n  Fix the -X option or the key in the profile.");
+        }
+        if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).contains("JAAS")) {
+            // Kafka's wording ("KafkaClient entry ... java.security.auth.login.config") names the JVM-wide way;
+            // the CLI way is a client property.
+            return new CliException(CliException.USAGE, "security.protocol=" + protocol + " needs SASL credentials, and "
+                + "sasl.jaas.config is not set.\n  Add -X sasl.mechanism=PLAIN|SCRAM-SHA-256|SCRAM-SHA-512 and -X "
+                + "'sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"U\" "
+                + "password=\"P\";' (or put both in --profile FILE).");
         }
         if (e instanceof AuthenticationException) {
             return new CliException(CliException.FAILED, "Authentication with " + at + " failed: " + e.getMessage()

@@ -46,6 +46,30 @@ class ClusterAndErrorsTest {
     }
 
     @Test
+    void securityAndClientSettingMistakesNameTheSetting() {
+        Cli.Result sasl = Cli.run("topic", "list", "-X", "security.protocol=SASL_PLAINTEXT");
+        assertThat(sasl.exit()).isEqualTo(2);
+        assertThat(sasl.err()).contains("security.protocol=SASL_PLAINTEXT needs SASL credentials",
+            "-X sasl.mechanism=", "sasl.jaas.config=");
+
+        Cli.Result bad = Cli.run("topic", "list", "-X", "request.timeout.ms=soon");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("Invalid client setting", "request.timeout.ms");
+        Cli.Result badTimeout = Cli.run("topic", "list", "-X", "default.api.timeout.ms=soon");
+        assertThat(badTimeout.exit()).isEqualTo(2);
+        assertThat(badTimeout.err()).contains("Invalid client setting", "default.api.timeout.ms");
+    }
+
+    @Test
+    void tlsAgainstAPlaintextListenerSaysWhichProtocolWasUsed() {
+        // A lowered API timeout also lowers the request timeout (the clients insist on request <= API timeout).
+        Cli.Result r = Cli.run("topic", "list", "-X", "security.protocol=SSL", "-X", "default.api.timeout.ms=1500");
+        assertThat(r.exit()).as(r.err()).isEqualTo(4);
+        assertThat(r.err()).contains("no answer within 1500 ms",
+            "You connect with security.protocol=SSL: check that the listener at " + Broker.bootstrap() + " expects it.");
+    }
+
+    @Test
     void profileSuppliesTheBootstrapAndMissingProfileIsAUsageError(@TempDir Path dir) throws Exception {
         Path profile = dir.resolve("p.properties");
         Files.writeString(profile, "bootstrap.servers=" + Broker.bootstrap() + "\nclient.id=from-profile\n");
