@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -135,10 +137,13 @@ final class ConsumeCommand extends ClientCommand {
         long count = 0;
         try {
             if (group != null && partition == null) {
+                // Position each partition on its first assignment only: a later rebalance must not rewind it.
+                Set<TopicPartition> positioned = new HashSet<>();
                 consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                     @Override
                     public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-                        position(consumer, assigned, timestampOffsets, false);
+                        List<TopicPartition> fresh = assigned.stream().filter(positioned::add).toList();
+                        position(consumer, fresh, timestampOffsets, false);
                     }
 
                     @Override
