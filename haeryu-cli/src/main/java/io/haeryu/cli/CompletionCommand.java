@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code haeryu completion}: a bash completion script generated from the command tree, so it never drifts. */
 @Command(name = "completion", mixinStandardHelpOptions = true,
-    description = {"Print a bash completion script.", "Use: source <(bin/haeryu completion)"})
+    description = {"Print a bash completion script.", "Use, with bin/ on the PATH: source <(haeryu completion)"})
 final class CompletionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
