@@ -22,6 +22,12 @@ final class Broker implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        // -Dhaeryu.test.bootstrap=HOST:PORT runs the tests against another cluster (e.g. Apache Kafka) instead.
+        String external = System.getProperty("haeryu.test.bootstrap");
+        if (external != null) {
+            bootstrap = external;
+            return;
+        }
         context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).getOrComputeIfAbsent(Broker.class, k -> {
             try {
                 return new Running();
