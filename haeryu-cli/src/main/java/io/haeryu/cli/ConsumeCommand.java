@@ -169,6 +169,10 @@ final class ConsumeCommand extends ClientCommand {
                 out().flush();
                 if (!records.isEmpty()) {
                     lastRecord = System.nanoTime();
+                    if (group != null) {
+                        // Keeps the group's lag current while a long-running consumer prints; the final commit is sync.
+                        consumer.commitAsync(Map.copyOf(consumed), null);
+                    }
                 } else if (timeoutMs != null && System.nanoTime() - lastRecord >= timeoutMs * 1_000_000L) {
                     break;
                 }

@@ -128,6 +128,33 @@ class GroupCommandTest {
     }
 
     @Test
+    void aRunningConsumerCommitsAsItGoes() throws Exception {
+        assumeTrue(coordinatorServed);
+        assertThat(Cli.run("topic", "create", "running", "--partitions", "1").exit()).isZero();
+        produce("running", 0, 4);
+        var consumer = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+            Cli.run("consume", "running", "--group", "runners", "--from-beginning", "--timeout-ms", "6000"));
+        long deadline = System.currentTimeMillis() + 5_000;
+        JsonNode offsets = null;
+        while (System.currentTimeMillis() < deadline) {
+            Cli.Result r = Cli.run("group", "describe", "runners", "--output", "json");
+            if (r.exit() == 0) {
+                offsets = JSON.readTree(r.out()).get("offsets");
+                if (offsets.size() == 1 && offsets.get(0).get("committed").asLong() == 4) {
+                    break;
+                }
+            }
+            Thread.sleep(200);
+        }
+        // Committed while the consumer still runs (it idles for 6 s before exiting).
+        assertThat(consumer).isNotDone();
+        assertThat(offsets).isNotNull();
+        assertThat(offsets.get(0).get("committed").asLong()).isEqualTo(4);
+        assertThat(offsets.get(0).get("member").isNull()).isFalse();
+        assertThat(consumer.get().lines()).hasSize(4);
+    }
+
+    @Test
     void unknownGroupSuggestsCloseIds() {
         assumeTrue(coordinatorServed);
         assertThat(Cli.run("topic", "create", "gx", "--partitions", "1").exit()).isZero();
