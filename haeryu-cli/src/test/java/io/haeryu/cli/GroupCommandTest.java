@@ -1,20 +1,18 @@
 package io.haeryu.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,39 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class GroupCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /**
-     * The group scenarios need the broker's group coordinator; until a broker serves the group APIs, the one test
-     * that runs is the one checking that every group command says so clearly instead of failing obscurely.
-     */
-    private static boolean coordinatorServed;
-
-    @BeforeAll
-    static void probeCoordinator() {
-        Cli.Result r = Cli.run("group", "list");
-        coordinatorServed = r.exit() == 0;
-        if (!coordinatorServed) {
-            assertThat(r.err()).contains("does not support this operation");
-        }
-    }
-
-    @Test
-    void withoutACoordinatorEveryGroupCommandSaysTheClusterLacksIt() {
-        assumeFalse(coordinatorServed);
-        assertThat(Cli.run("topic", "create", "nocoord").exit()).isZero();
-        for (String[] args : new String[][] {{"group", "list"}, {"group", "describe", "g"}, {"group", "delete", "g"},
-                {"group", "reset-offsets", "g", "--topic", "nocoord", "--to-earliest"},
-                {"consume", "nocoord", "--group", "g", "--max-messages", "1"}}) {
-            Cli.Result r = Cli.run(args);
-            assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(1);
-            assertThat(r.err()).as(String.join(" ", args))
-                .startsWith("Error: The cluster at " + Broker.bootstrap() + " does not support this operation")
-                .doesNotContain("\tat ");
-        }
-    }
-
     @Test
     void listDescribeResetAndDeleteAfterAGroupCommitted() throws Exception {
-        assumeTrue(coordinatorServed);
         assertThat(Cli.run("topic", "create", "gt", "--partitions", "2").exit()).isZero();
         // Explicit partitions: keyless records would all stick to one partition, and the plan checks need both.
         produce("gt", 0, 5);
@@ -101,7 +68,6 @@ class GroupCommandTest {
 
     @Test
     void activeMembersAreShownAndBlockAReset() {
-        assumeTrue(coordinatorServed);
         assertThat(Cli.run("topic", "create", "live", "--partitions", "2").exit()).isZero();
         try (KafkaConsumer<byte[], byte[]> member = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Broker.bootstrap(), ConsumerConfig.GROUP_ID_CONFIG, "live-group",
@@ -129,10 +95,9 @@ class GroupCommandTest {
 
     @Test
     void aRunningConsumerCommitsAsItGoes() throws Exception {
-        assumeTrue(coordinatorServed);
         assertThat(Cli.run("topic", "create", "running", "--partitions", "1").exit()).isZero();
         produce("running", 0, 4);
-        var consumer = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        var consumer = CompletableFuture.supplyAsync(() ->
             Cli.run("consume", "running", "--group", "runners", "--from-beginning", "--timeout-ms", "6000"));
         long deadline = System.currentTimeMillis() + 5_000;
         JsonNode offsets = null;
@@ -156,7 +121,6 @@ class GroupCommandTest {
 
     @Test
     void unknownGroupSuggestsCloseIds() {
-        assumeTrue(coordinatorServed);
         assertThat(Cli.run("topic", "create", "gx", "--partitions", "1").exit()).isZero();
         produce("gx", 0, 1);
         assertThat(Cli.run("consume", "gx", "--group", "analytics", "--from-beginning", "--max-messages", "1").exit()).isZero();
