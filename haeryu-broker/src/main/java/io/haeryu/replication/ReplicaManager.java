@@ -8,6 +8,7 @@ import io.haeryu.config.TopicConfigs;
 import io.haeryu.log.LogConfig;
 import io.haeryu.log.LogManager;
 import io.haeryu.log.PartitionLog;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,8 +93,23 @@ public final class ReplicaManager {
             }
             PartitionState state = topic.partitions().get(e.getKey().partition());
             e.getValue().updateLeadership(state.leaderEpoch(), state.isr());
-            e.getValue().log().updateConfig(logConfig(topic.configs()));
         }
+        // Every local log, not only the partitions served so far: logs loaded at start-up run retention with the
+        // default config until told otherwise, and a topic's overrides must apply to them before first use.
+        for (PartitionLog plog : logManager.allLogs()) {
+            TopicInfo topic = current.topicsByName().get(plog.topicPartition().topic());
+            if (topic != null && topic.topicId().equals(plog.topicId())) {
+                LogConfig wanted = logConfig(topic.configs());
+                if (!wanted.equals(plog.config())) {
+                    plog.updateConfig(wanted);
+                }
+            }
+        }
+    }
+
+    /** The logs this broker holds, led or not, for DescribeLogDirs. */
+    public Collection<PartitionLog> localLogs() {
+        return logManager.allLogs();
     }
 
     private void deleteTopicLogs(String topic, Uuid topicId, int partitionCount) {

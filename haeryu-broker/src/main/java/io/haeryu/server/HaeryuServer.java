@@ -3,6 +3,7 @@ package io.haeryu.server;
 import io.haeryu.cluster.BrokerIdInUseException;
 import io.haeryu.cluster.BrokerRegistration;
 import io.haeryu.cluster.EmbeddedZooKeeper;
+import io.haeryu.cluster.MetadataImage;
 import io.haeryu.cluster.TopicService;
 import io.haeryu.cluster.ZkMetadataStore;
 import io.haeryu.config.BrokerConfig;
@@ -72,7 +73,8 @@ public final class HaeryuServer implements AutoCloseable {
         ExecutorService blocking = Executors.newFixedThreadPool(config.numIoThreads(), daemon("haeryu-io"));
         closeables.push(blocking::shutdownNow);
 
-        LogManager logManager = new LogManager(logDirs, LogConfig.defaults(), Time.SYSTEM, scheduler);
+        LogManager logManager = new LogManager(logDirs, LogConfig.defaults(), Time.SYSTEM, scheduler,
+            config.retentionCheckIntervalMs());
         logManager.startup();
         closeables.push(logManager);
 
@@ -93,11 +95,13 @@ public final class HaeryuServer implements AutoCloseable {
         FetchPurgatory purgatory = new FetchPurgatory(scheduler);
         ReplicaManager replicas = new ReplicaManager(config.brokerId(), config, logManager, purgatory);
         metadata.addListener(replicas::onMetadataChange);
+        // The image loaded at start-up is not announced to listeners: apply its topic configs to the logs just loaded.
+        replicas.onMetadataChange(MetadataImage.EMPTY, metadata.image());
 
         ApiRegistry apis = new ApiRegistry();
         ProducerIdManager producerIds = new ProducerIdManager(metadata::allocateProducerIdBlock);
-        BrokerApis.registerCore(apis, new BrokerApis.Services(config.brokerId(), metadata, new TopicService(metadata, config), replicas,
-            producerIds, config.autoCreateTopicsEnable(), config.deleteTopicEnable(), blocking));
+        BrokerApis.registerCore(apis, new BrokerApis.Services(config, metadata, new TopicService(metadata, config), replicas,
+            producerIds, blocking));
 
         socketServer = new SocketServer(apis, new SocketServer.Settings(config.socketRequestMaxBytes(),
             config.getInt(BrokerConfig.SOCKET_SEND_BUFFER_BYTES), config.getInt(BrokerConfig.SOCKET_RECEIVE_BUFFER_BYTES),
