@@ -17,8 +17,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreatePartitionsOptions;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +111,11 @@ class TopicAdminTest {
         admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(3, List.of(List.of(brokerId)))))
             .all().get(30, TimeUnit.SECONDS);
         assertThat(partitionCount(topic)).isEqualTo(3);
+
+        // CreateTopics' validateOnly answers as the real creation would.
+        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)),
+                new CreateTopicsOptions().validateOnly(true)).all().get(30, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(TopicExistsException.class);
     }
 
     @Test
