@@ -92,6 +92,9 @@ class TopicAdminTest {
         ToolProcess.Result describe = assertSucceeds(topics("--describe", "--topic", topic));
         assertThat(describe.stdout()).contains("PartitionCount: 6");
         assertThat(describe.lines().stream().filter(l -> l.contains("Partition: ")).count()).isEqualTo(6);
+
+        assertSucceeds(topics("--delete", "--topic", topic));
+        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(topic);
     }
 
     @Test
@@ -202,6 +205,12 @@ class TopicAdminTest {
             assertThat(d.totalBytes().orElse(-1)).isPositive();
             assertThat(d.usableBytes().orElse(-1)).isPositive();
         });
+
+        // kafka-log-dirs prints one JSON document naming each partition with its size.
+        ToolProcess.Result logDirs = assertSucceeds(ToolProcess.run(ToolProcess.javaTool(
+            "org.apache.kafka.tools.LogDirsCommand", List.of("--bootstrap-server", broker.bootstrap(), "--describe",
+                "--topic-list", topic)), null, Duration.ofSeconds(60)));
+        assertThat(logDirs.stdout()).contains("\"partition\":\"" + topic + "-0\"", "\"size\":" + partitionSize(tp));
 
         List<ProducerState> producers = admin.describeProducers(List.of(tp)).partitionResult(tp)
             .get(30, TimeUnit.SECONDS).activeProducers();
