@@ -56,6 +56,7 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
     public static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
     public static final String LOG_CLEANER_MIN_COMPACTION_LAG_MS = "log.cleaner.min.compaction.lag.ms";
+    public static final String LOG_CLEANER_MAX_COMPACTION_LAG_MS = "log.cleaner.max.compaction.lag.ms";
     public static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
     public static final String COMPRESSION_TYPE = "compression.type";
     public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
@@ -133,6 +134,8 @@ public final class BrokerConfig extends AbstractConfig {
             "How long tombstones stay in a compacted topic.")
         .define(LOG_CLEANER_MIN_COMPACTION_LAG_MS, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
             "Records younger than this are not compacted.")
+        .define(LOG_CLEANER_MAX_COMPACTION_LAG_MS, Type.LONG, Long.MAX_VALUE, Range.atLeast(1), Importance.MEDIUM,
+            "Records older than this are compacted even if the log is not dirty enough.")
         .define(LOG_CLEANER_MIN_CLEANABLE_RATIO, Type.DOUBLE, 0.5, Range.between(0, 1), Importance.MEDIUM,
             "Dirty share of a log before it is compacted.")
         .define(COMPRESSION_TYPE, Type.STRING, "producer",

@@ -38,6 +38,7 @@ public final class TopicConfigs {
     public static final String DELETE_RETENTION_MS = "delete.retention.ms";
     public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
     public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
+    public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
 
     private static final ConfigDef DEF = new ConfigDef()
         .define(SEGMENT_BYTES, Type.INT, null, unsetOr(Range.atLeast(14)), Importance.MEDIUM,
@@ -74,6 +75,8 @@ public final class TopicConfigs {
             "How long tombstones stay in a compacted topic.")
         .define(MIN_COMPACTION_LAG_MS, Type.LONG, null, unsetOr(Range.atLeast(0)), Importance.MEDIUM,
             "Records younger than this are not compacted.")
+        .define(MAX_COMPACTION_LAG_MS, Type.LONG, null, unsetOr(Range.atLeast(1)), Importance.MEDIUM,
+            "Records older than this are compacted even if the log is not dirty enough.")
         .define(MIN_CLEANABLE_DIRTY_RATIO, Type.DOUBLE, null, unsetOr(Range.between(0, 1)), Importance.MEDIUM,
             "Dirty share of a log before it is compacted.");
 
@@ -100,6 +103,7 @@ public final class TopicConfigs {
         Map.entry(UNCLEAN_LEADER_ELECTION_ENABLE, List.of(BrokerConfig.UNCLEAN_LEADER_ELECTION_ENABLE)),
         Map.entry(DELETE_RETENTION_MS, List.of(BrokerConfig.LOG_CLEANER_DELETE_RETENTION_MS)),
         Map.entry(MIN_COMPACTION_LAG_MS, List.of(BrokerConfig.LOG_CLEANER_MIN_COMPACTION_LAG_MS)),
+        Map.entry(MAX_COMPACTION_LAG_MS, List.of(BrokerConfig.LOG_CLEANER_MAX_COMPACTION_LAG_MS)),
         Map.entry(MIN_CLEANABLE_DIRTY_RATIO, List.of(BrokerConfig.LOG_CLEANER_MIN_CLEANABLE_RATIO)));
 
     private TopicConfigs() {
