@@ -18,10 +18,12 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreatePartitionsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -119,6 +122,23 @@ class TopicAdminTest {
         assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)),
                 new CreateTopicsOptions().validateOnly(true)).all().get(30, TimeUnit.SECONDS))
             .hasCauseInstanceOf(TopicExistsException.class);
+    }
+
+    @Test
+    void describeTopicsPagesThroughPartitionsWithTheCursor() throws Exception {
+        String first = Clients.uniqueTopic("page-a");
+        String second = Clients.uniqueTopic("page-b");
+        Clients.createTopic(admin, first, 5);
+        Clients.createTopic(admin, second, 3);
+        // Two partitions per response: the client follows the cursor through both topics, across their boundary.
+        Map<String, TopicDescription> described = admin.describeTopics(List.of(first, second),
+                new DescribeTopicsOptions().partitionSizeLimitPerResponse(2))
+            .allTopicNames().get(30, TimeUnit.SECONDS);
+        assertThat(described.get(first).partitions()).extracting(TopicPartitionInfo::partition)
+            .containsExactly(0, 1, 2, 3, 4);
+        assertThat(described.get(second).partitions()).extracting(TopicPartitionInfo::partition)
+            .containsExactly(0, 1, 2);
+        assertThat(described.get(first).partitions()).allSatisfy(p -> assertThat(p.leader().id()).isEqualTo(brokerId));
     }
 
     @Test
