@@ -8,11 +8,15 @@ import io.haeryu.cluster.TopicService;
 import io.haeryu.cluster.ZkMetadataStore;
 import io.haeryu.config.BrokerConfig;
 import io.haeryu.config.Listener;
+import io.haeryu.group.ExecutorEventLoops;
+import io.haeryu.group.GroupConfig;
+import io.haeryu.group.GroupCoordinator;
 import io.haeryu.log.LogConfig;
 import io.haeryu.log.LogManager;
 import io.haeryu.network.SocketServer;
 import io.haeryu.protocol.ApiRegistry;
 import io.haeryu.protocol.BrokerApis;
+import io.haeryu.protocol.group.GroupApis;
 import io.haeryu.replication.FetchPurgatory;
 import io.haeryu.replication.ReplicaManager;
 import io.haeryu.txn.ProducerIdManager;
@@ -38,6 +42,9 @@ import org.slf4j.LoggerFactory;
 public final class HaeryuServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HaeryuServer.class);
+
+    /** Coordinator partitions are spread over this many threads; each partition's events stay on one. */
+    private static final int GROUP_COORDINATOR_THREADS = 2;
 
     private final BrokerConfig config;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
@@ -99,9 +106,18 @@ public final class HaeryuServer implements AutoCloseable {
         replicas.onMetadataChange(MetadataImage.EMPTY, metadata.image());
 
         ApiRegistry apis = new ApiRegistry();
+        TopicService topics = new TopicService(metadata, config);
         ProducerIdManager producerIds = new ProducerIdManager(metadata::allocateProducerIdBlock);
-        BrokerApis.registerCore(apis, new BrokerApis.Services(config, metadata, new TopicService(metadata, config), replicas,
-            producerIds, blocking));
+        BrokerApis.registerCore(apis, new BrokerApis.Services(config, metadata, topics, replicas, producerIds, blocking));
+
+        OffsetsTopic offsetsTopic = new OffsetsTopic(config.brokerId(), config, metadata, topics, replicas, blocking);
+        ExecutorEventLoops groupLoops = new ExecutorEventLoops(GROUP_COORDINATOR_THREADS);
+        closeables.push(groupLoops);
+        GroupCoordinator groups = new GroupCoordinator(groupConfig(config), offsetsTopic, groupLoops);
+        closeables.push(groups::shutdown);
+        GroupApis.registerAll(apis, groups, offsetsTopic);
+        offsetsTopic.attach(groups);
+        metadata.addListener(offsetsTopic);
 
         socketServer = new SocketServer(apis, new SocketServer.Settings(config.socketRequestMaxBytes(),
             config.getInt(BrokerConfig.SOCKET_SEND_BUFFER_BYTES), config.getInt(BrokerConfig.SOCKET_RECEIVE_BUFFER_BYTES),
@@ -151,6 +167,18 @@ public final class HaeryuServer implements AutoCloseable {
                 Thread.sleep(500);
             }
         }
+    }
+
+    private static GroupConfig groupConfig(BrokerConfig config) {
+        return new GroupConfig(
+            config.getInt(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS),
+            config.getInt(BrokerConfig.GROUP_MIN_SESSION_TIMEOUT_MS),
+            config.getInt(BrokerConfig.GROUP_MAX_SESSION_TIMEOUT_MS),
+            config.getInt(BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS),
+            config.getInt(BrokerConfig.GROUP_MAX_SIZE),
+            config.getInt(BrokerConfig.OFFSETS_RETENTION_MINUTES) * 60_000L,
+            config.getLong(BrokerConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS),
+            config.getInt(BrokerConfig.OFFSET_METADATA_MAX_BYTES));
     }
 
     private static String canonicalHostName() {

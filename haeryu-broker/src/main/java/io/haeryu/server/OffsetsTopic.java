@@ -1,0 +1,181 @@
+package io.haeryu.server;
+
+import io.haeryu.cluster.BrokerRegistration;
+import io.haeryu.cluster.MetadataImage;
+import io.haeryu.cluster.MetadataListener;
+import io.haeryu.cluster.PartitionState;
+import io.haeryu.cluster.TopicInfo;
+import io.haeryu.cluster.TopicService;
+import io.haeryu.cluster.ZkMetadataStore;
+import io.haeryu.config.BrokerConfig;
+import io.haeryu.config.TopicConfigs;
+import io.haeryu.group.CoordinatorLocator;
+import io.haeryu.group.CoordinatorLog;
+import io.haeryu.group.GroupCoordinator;
+import io.haeryu.log.LogReadInfo;
+import io.haeryu.replication.Partition;
+import io.haeryu.replication.ReplicaManager;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The group coordinator's view of {@code __consumer_offsets}: where each partition is led (creating the topic on
+ * first use, as Kafka does), the durable log its state changes go to and are replayed from, and which
+ * partitions this broker must load or unload as leadership moves.
+ */
+final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, MetadataListener {
+
+    private static final Logger log = LoggerFactory.getLogger(OffsetsTopic.class);
+    private static final String NAME = Topic.GROUP_METADATA_TOPIC_NAME;
+    private static final int REPLAY_FETCH_BYTES = 1 << 20;
+
+    private final int brokerId;
+    private final BrokerConfig config;
+    private final ZkMetadataStore metadata;
+    private final TopicService topics;
+    private final ReplicaManager replicas;
+    private final Executor blockingExecutor;
+    private final AtomicBoolean creating = new AtomicBoolean();
+    private final Set<Integer> led = new HashSet<>();
+    private GroupCoordinator coordinator;
+
+    OffsetsTopic(int brokerId, BrokerConfig config, ZkMetadataStore metadata, TopicService topics,
+                 ReplicaManager replicas, Executor blockingExecutor) {
+        this.brokerId = brokerId;
+        this.config = config;
+        this.metadata = metadata;
+        this.topics = topics;
+        this.replicas = replicas;
+        this.blockingExecutor = blockingExecutor;
+    }
+
+    /** Starts tracking leadership for {@code coordinator}; loads the partitions this broker already leads. */
+    synchronized void attach(GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+        onChange(MetadataImage.EMPTY, metadata.image());
+    }
+
+    @Override
+    public Optional<Node> leaderOf(int partition) {
+        MetadataImage image = metadata.image();
+        Optional<TopicInfo> topic = image.topic(NAME);
+        if (topic.isEmpty()) {
+            createInBackground();
+            return Optional.empty(); // COORDINATOR_NOT_AVAILABLE: the client retries shortly
+        }
+        return topic.get().partition(partition)
+            .flatMap(p -> image.broker(p.leader()))
+            .map(BrokerRegistration::toNode);
+    }
+
+    private void createInBackground() {
+        if (!creating.compareAndSet(false, true)) {
+            return;
+        }
+        blockingExecutor.execute(() -> {
+            try {
+                int live = metadata.image().brokers().size();
+                short wanted = config.getShort(BrokerConfig.OFFSETS_TOPIC_REPLICATION_FACTOR);
+                short rf = (short) Math.max(1, Math.min(wanted, live));
+                if (rf < wanted) {
+                    log.warn("Creating {} with replication factor {} instead of offsets.topic.replication.factor={}:"
+                        + " only {} broker(s) are registered", NAME, rf, wanted, live);
+                }
+                topics.create(NAME, config.getInt(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS), rf, null, Map.of(
+                    TopicConfigs.CLEANUP_POLICY, "compact",
+                    TopicConfigs.SEGMENT_BYTES, String.valueOf(config.getInt(BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES))));
+                log.info("Created {}", NAME);
+            } catch (TopicExistsException e) {
+                // Created by another broker meanwhile.
+            } catch (RuntimeException e) {
+                log.warn("Could not create {}: {}", NAME, e.getMessage());
+            } finally {
+                creating.set(false);
+            }
+        });
+    }
+
+    @Override
+    public synchronized void onChange(MetadataImage previous, MetadataImage current) {
+        if (coordinator == null) {
+            return;
+        }
+        Set<Integer> nowLed = new HashSet<>();
+        current.topic(NAME).ifPresent(t -> {
+            for (PartitionState p : t.partitions()) {
+                if (p.leader() == brokerId) {
+                    nowLed.add(p.partition());
+                }
+            }
+        });
+        for (Integer p : List.copyOf(led)) {
+            if (!nowLed.contains(p)) {
+                led.remove(p);
+                coordinator.onResign(p);
+            }
+        }
+        for (Integer p : nowLed) {
+            if (led.add(p)) {
+                coordinator.onBecomeLeader(p);
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> append(int partition, List<SimpleRecord> records) {
+        try {
+            Partition p = ledPartition(partition);
+            TopicInfo topic = metadata.image().topic(NAME).orElseThrow();
+            MemoryRecords batch = MemoryRecords.withRecords(Compression.NONE, records.toArray(new SimpleRecord[0]));
+            p.appendAsLeader(batch, (short) -1, replicas.minInsyncReplicas(topic));
+            replicas.fetchPurgatory().dataArrived(p.topicPartition());
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public void replay(int partition, Consumer<Record> consumer) {
+        Partition p = ledPartition(partition);
+        long offset = p.log().logStartOffset();
+        long end = p.log().logEndOffset();
+        while (offset < end) {
+            LogReadInfo read = p.log().read(offset, REPLAY_FETCH_BYTES, end, true);
+            long before = offset;
+            for (RecordBatch batch : read.records().batches()) {
+                for (Record record : batch) {
+                    consumer.accept(record);
+                }
+                offset = batch.nextOffset();
+            }
+            if (offset == before) {
+                break; // nothing readable below the end: compaction left a gap at the tail
+            }
+        }
+    }
+
+    private Partition ledPartition(int partition) {
+        TopicInfo topic = metadata.image().topic(NAME)
+            .orElseThrow(() -> new NotLeaderOrFollowerException(NAME + " does not exist yet"));
+        return replicas.leaderPartition(topic, partition);
+    }
+}

@@ -1,0 +1,79 @@
+package io.haeryu.group;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+
+/**
+ * A coordinator log kept in memory as real Kafka record batches, so replay decodes what a partition log would
+ * hold. Appends complete at once unless the test holds or fails them.
+ */
+final class InMemoryCoordinatorLog implements CoordinatorLog {
+
+    private final Map<Integer, List<MemoryRecords>> batches = new HashMap<>();
+    private final List<Runnable> heldAppends = new ArrayList<>();
+    private boolean hold;
+    private boolean fail;
+
+    @Override
+    public CompletableFuture<Void> append(int partition, List<SimpleRecord> records) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        Runnable complete = () -> {
+            if (fail) {
+                result.completeExceptionally(new NotEnoughReplicasException("test failure"));
+            } else {
+                long baseOffset = recordCount(partition);
+                batches.computeIfAbsent(partition, p -> new ArrayList<>())
+                    .add(MemoryRecords.withRecords(baseOffset, Compression.NONE, records.toArray(SimpleRecord[]::new)));
+                result.complete(null);
+            }
+        };
+        if (hold) {
+            heldAppends.add(complete);
+        } else {
+            complete.run();
+        }
+        return result;
+    }
+
+    @Override
+    public void replay(int partition, Consumer<Record> consumer) {
+        for (MemoryRecords batch : batches.getOrDefault(partition, List.of())) {
+            batch.records().forEach(consumer);
+        }
+    }
+
+    long recordCount(int partition) {
+        long count = 0;
+        for (MemoryRecords batch : batches.getOrDefault(partition, List.of())) {
+            for (Record ignored : batch.records()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Parks appends until {@link #release()}, to observe what happens before they are durable. */
+    void holdAppends() {
+        hold = true;
+    }
+
+    void release() {
+        hold = false;
+        List<Runnable> held = new ArrayList<>(heldAppends);
+        heldAppends.clear();
+        held.forEach(Runnable::run);
+    }
+
+    void failAppends(boolean fail) {
+        this.fail = fail;
+    }
+}
