@@ -9,6 +9,7 @@ import io.haeryu.log.LogConfig;
 import io.haeryu.log.LogManager;
 import io.haeryu.log.PartitionLog;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -127,6 +128,8 @@ public final class ReplicaManager {
 
     LogConfig logConfig(Map<String, String> overrides) {
         Map<String, Object> v = TopicConfigs.resolve(config, overrides);
+        @SuppressWarnings("unchecked")
+        List<String> cleanupPolicy = (List<String>) v.get(TopicConfigs.CLEANUP_POLICY);
         return LogConfig.builder()
             .segmentBytes((Integer) v.get(TopicConfigs.SEGMENT_BYTES))
             .segmentMs((Long) v.get(TopicConfigs.SEGMENT_MS))
@@ -140,6 +143,12 @@ public final class ReplicaManager {
             .fileDeleteDelayMs((Long) v.get(TopicConfigs.FILE_DELETE_DELAY_MS))
             .flushIntervalMessages((Long) v.get(TopicConfigs.FLUSH_MESSAGES))
             .flushIntervalMs((Long) v.get(TopicConfigs.FLUSH_MS))
+            .cleanupPolicyCompact(cleanupPolicy.contains("compact"))
+            .cleanupPolicyDelete(cleanupPolicy.contains("delete"))
+            .deleteRetentionMs((Long) v.get(TopicConfigs.DELETE_RETENTION_MS))
+            .minCompactionLagMs((Long) v.get(TopicConfigs.MIN_COMPACTION_LAG_MS))
+            .maxCompactionLagMs((Long) v.get(TopicConfigs.MAX_COMPACTION_LAG_MS))
+            .minCleanableDirtyRatio((Double) v.get(TopicConfigs.MIN_CLEANABLE_DIRTY_RATIO))
             .build();
     }
 }
