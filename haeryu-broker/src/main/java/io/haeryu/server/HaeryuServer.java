@@ -116,7 +116,6 @@ public final class HaeryuServer implements AutoCloseable {
         GroupCoordinator groups = new GroupCoordinator(groupConfig(config), offsetsTopic, groupLoops);
         closeables.push(groups::shutdown);
         GroupApis.registerAll(apis, groups, offsetsTopic);
-        offsetsTopic.attach(groups);
         metadata.addListener(offsetsTopic);
 
         socketServer = new SocketServer(apis, new SocketServer.Settings(config.socketRequestMaxBytes(),
@@ -142,6 +141,8 @@ public final class HaeryuServer implements AutoCloseable {
         } else {
             registerWaitingForStaleSession(registration);
         }
+        // After registration, so the broker counts itself when deciding whether __consumer_offsets can be created.
+        offsetsTopic.attach(groups);
     }
 
     /**
