@@ -1,5 +1,7 @@
 package io.haeryu.cli;
 
+import io.haeryu.json.Json;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

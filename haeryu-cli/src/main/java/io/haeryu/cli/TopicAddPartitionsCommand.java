@@ -1,5 +1,7 @@
 package io.haeryu.cli;
 
+import io.haeryu.json.Json;
+
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;

@@ -1,5 +1,7 @@
 package io.haeryu.cli;
 
+import io.haeryu.json.Json;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

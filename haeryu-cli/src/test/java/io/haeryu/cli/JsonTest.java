@@ -1,5 +1,7 @@
 package io.haeryu.cli;
 
+import io.haeryu.json.Json;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
