@@ -85,17 +85,23 @@ public final class LeaderEpochFileCache {
     }
 
     /**
-     * Kafka's {@code endOffsetFor}: the largest epoch at or below {@code requestedEpoch} and the offset where it
-     * ended (the start of the next epoch, or {@code logEndOffset} for the latest); (-1, -1) if the requested epoch
-     * is older than every epoch we know.
+     * Kafka's {@code endOffsetFor}: for the latest epoch, (epoch, {@code logEndOffset}); for an older one, the
+     * largest epoch at or below it (or the requested one, if it is older than every epoch we know) and the start of
+     * the next epoch; (-1, -1) for an epoch newer than all we know, or an unknown one.
      */
     public synchronized EpochOffset endOffsetFor(int requestedEpoch, long logEndOffset) {
-        Map.Entry<Integer, Long> floor = epochs.floorEntry(requestedEpoch);
-        if (floor == null) {
+        if (requestedEpoch < 0 || epochs.isEmpty()) {
             return new EpochOffset(UNDEFINED_EPOCH, UNDEFINED_OFFSET);
         }
-        Map.Entry<Integer, Long> next = epochs.higherEntry(floor.getKey());
-        return new EpochOffset(floor.getKey(), next == null ? logEndOffset : next.getValue());
+        if (requestedEpoch == epochs.lastKey()) {
+            return new EpochOffset(requestedEpoch, logEndOffset);
+        }
+        Map.Entry<Integer, Long> next = epochs.higherEntry(requestedEpoch);
+        if (next == null) {
+            return new EpochOffset(UNDEFINED_EPOCH, UNDEFINED_OFFSET);
+        }
+        Map.Entry<Integer, Long> floor = epochs.floorEntry(requestedEpoch);
+        return new EpochOffset(floor == null ? requestedEpoch : floor.getKey(), next.getValue());
     }
 
     /** Drops the epochs starting at or after {@code endOffset}: the log was truncated there. */

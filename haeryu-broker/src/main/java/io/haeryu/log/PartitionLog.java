@@ -275,6 +275,19 @@ public final class PartitionLog {
         }
     }
 
+    /**
+     * Records that {@code epoch} starts at the log end, as a new leader does before its first append (Kafka's
+     * {@code maybeAssignEpochStartOffset}), so followers of an older epoch find where it ended.
+     */
+    public void assignEpochStartOffset(int epoch) {
+        lock.lock();
+        try {
+            epochCache.assign(epoch, logEnd.offset());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The leader epochs of this log. */
     public LeaderEpochFileCache epochCache() {
         return epochCache;

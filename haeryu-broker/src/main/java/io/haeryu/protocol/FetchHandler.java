@@ -171,8 +171,9 @@ final class FetchHandler implements RequestHandler<FetchRequest> {
 
     /**
      * Kafka's check of a follower's {@code lastFetchedEpoch}: if our log ended that epoch (or the largest one below
-     * it) before the fetch offset, the follower's tail is not ours. A follower whose epochs we do not know at all
-     * is out of range, and falls back to its high watermark.
+     * it) before the fetch offset, the follower's tail is not ours. An epoch newer than all of ours cannot come
+     * from a follower (a leader records its epoch on taking over); it is answered out of range, and the follower
+     * falls back to its high watermark.
      */
     private static Optional<EpochEndOffset> divergence(Partition partition, FetchPartition p) {
         if (p.lastFetchedEpoch() < 0) {

@@ -1,13 +1,11 @@
 package io.haeryu.protocol;
 
 import io.haeryu.cluster.MetadataImage;
-import io.haeryu.cluster.TopicInfo;
 import io.haeryu.cluster.ZkMetadataStore;
 import io.haeryu.log.LeaderEpochFileCache;
 import io.haeryu.replication.Partition;
 import io.haeryu.replication.ReplicaManager;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderPartition;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopic;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
@@ -38,17 +36,13 @@ final class OffsetForLeaderEpochHandler implements RequestHandler<OffsetsForLead
         MetadataImage image = metadata.image();
         OffsetForLeaderEpochResponseData data = new OffsetForLeaderEpochResponseData();
         for (OffsetForLeaderTopic t : request.data().topics()) {
-            TopicInfo topic = image.topicsByName().get(t.topic());
             OffsetForLeaderTopicResult result = new OffsetForLeaderTopicResult().setTopic(t.topic());
             for (OffsetForLeaderPartition p : t.partitions()) {
                 EpochEndOffset answer = new EpochEndOffset().setPartition(p.partition())
                     .setLeaderEpoch(OffsetsForLeaderEpochResponse.UNDEFINED_EPOCH)
                     .setEndOffset(OffsetsForLeaderEpochResponse.UNDEFINED_EPOCH_OFFSET);
                 try {
-                    if (topic == null) {
-                        throw new UnknownTopicOrPartitionException("Topic " + t.topic() + " does not exist");
-                    }
-                    Partition partition = replicas.leaderPartition(topic, p.partition());
+                    Partition partition = LeaderPartitions.find(image, replicas, t.topic(), p.partition());
                     LeaderEpochs.check(p.currentLeaderEpoch(), partition);
                     LeaderEpochFileCache.EpochOffset end = partition.log().endOffsetForEpoch(p.leaderEpoch());
                     answer.setLeaderEpoch(end.epoch()).setEndOffset(end.offset());

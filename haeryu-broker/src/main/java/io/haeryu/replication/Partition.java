@@ -124,6 +124,7 @@ public final class Partition {
             leaderEpoch = state.leaderEpoch();
             isr = state.isr();
             if (isLeader()) {
+                log.assignEpochStartOffset(leaderEpoch);
                 followers.keySet().retainAll(state.replicas());
                 for (int replica : state.replicas()) {
                     if (replica != localBrokerId) {

@@ -47,6 +47,7 @@ public final class ReplicaManager implements AutoCloseable {
     private final BrokerConfig config;
     private final LogManager logManager;
     private final FetchPurgatory fetchPurgatory;
+    private final ScheduledExecutorService scheduler;
     private final DelayedProduce delayedProduce;
     private final IsrManager isrManager;
     private final ReplicaFetcherManager fetchers;
@@ -78,6 +79,11 @@ public final class ReplicaManager implements AutoCloseable {
             config.getInt(BrokerConfig.REPLICA_FETCH_WAIT_MAX_MS), config.getInt(BrokerConfig.REPLICA_FETCH_MAX_BYTES),
             config.getInt(BrokerConfig.REPLICA_FETCH_RESPONSE_MAX_BYTES),
             config.getInt(BrokerConfig.REPLICA_FETCH_BACKOFF_MS)));
+        this.scheduler = scheduler;
+    }
+
+    /** Starts the periodic ISR checks. */
+    public void start() {
         isrManager.start(scheduler, partitions::values);
     }
 
@@ -143,11 +149,26 @@ public final class ReplicaManager implements AutoCloseable {
         for (TopicInfo topic : current.topicsByName().values()) {
             for (PartitionState state : topic.partitions()) {
                 if (state.replicas().contains(brokerId)) {
-                    Partition partition = hostPartition(topic, state);
-                    partition.log().updateConfig(logConfig(topic.configs()));
+                    hostPartition(topic, state);
                 }
             }
         }
+        // Every local log, not only the partitions served so far: logs loaded at start-up run retention with the
+        // default config until told otherwise, and a topic's overrides must apply to them before first use.
+        for (PartitionLog plog : logManager.allLogs()) {
+            TopicInfo topic = current.topicsByName().get(plog.topicPartition().topic());
+            if (topic != null && topic.topicId().equals(plog.topicId())) {
+                LogConfig wanted = logConfig(topic.configs());
+                if (!wanted.equals(plog.config())) {
+                    plog.updateConfig(wanted);
+                }
+            }
+        }
+    }
+
+    /** The logs this broker holds, led or not, for DescribeLogDirs. */
+    public Collection<PartitionLog> localLogs() {
+        return logManager.allLogs();
     }
 
     /** Creates the partition's log if needed and applies the state's leadership, starting or stopping fetching. */
@@ -210,6 +231,8 @@ public final class ReplicaManager implements AutoCloseable {
 
     LogConfig logConfig(Map<String, String> overrides) {
         Map<String, Object> v = TopicConfigs.resolve(config, overrides);
+        @SuppressWarnings("unchecked")
+        List<String> cleanupPolicy = (List<String>) v.get(TopicConfigs.CLEANUP_POLICY);
         return LogConfig.builder()
             .segmentBytes((Integer) v.get(TopicConfigs.SEGMENT_BYTES))
             .segmentMs((Long) v.get(TopicConfigs.SEGMENT_MS))
@@ -223,6 +246,12 @@ public final class ReplicaManager implements AutoCloseable {
             .fileDeleteDelayMs((Long) v.get(TopicConfigs.FILE_DELETE_DELAY_MS))
             .flushIntervalMessages((Long) v.get(TopicConfigs.FLUSH_MESSAGES))
             .flushIntervalMs((Long) v.get(TopicConfigs.FLUSH_MS))
+            .cleanupPolicyCompact(cleanupPolicy.contains("compact"))
+            .cleanupPolicyDelete(cleanupPolicy.contains("delete"))
+            .deleteRetentionMs((Long) v.get(TopicConfigs.DELETE_RETENTION_MS))
+            .minCompactionLagMs((Long) v.get(TopicConfigs.MIN_COMPACTION_LAG_MS))
+            .maxCompactionLagMs((Long) v.get(TopicConfigs.MAX_COMPACTION_LAG_MS))
+            .minCleanableDirtyRatio((Double) v.get(TopicConfigs.MIN_CLEANABLE_DIRTY_RATIO))
             .build();
     }
 

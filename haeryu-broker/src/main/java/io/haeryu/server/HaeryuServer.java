@@ -87,7 +87,8 @@ public final class HaeryuServer implements AutoCloseable {
         ExecutorService blocking = Executors.newFixedThreadPool(config.numIoThreads(), daemon("haeryu-io"));
         closeables.push(blocking::shutdownNow);
 
-        LogManager logManager = new LogManager(logDirs, LogConfig.defaults(), Time.SYSTEM, scheduler);
+        LogManager logManager = new LogManager(logDirs, LogConfig.defaults(), Time.SYSTEM, scheduler,
+            config.retentionCheckIntervalMs());
         logManager.startup();
         closeables.push(logManager);
 
@@ -109,6 +110,7 @@ public final class HaeryuServer implements AutoCloseable {
         PartitionStateZk partitionStates = new PartitionStateZk(metadata);
         ReplicaManager replicas = new ReplicaManager(config.brokerId(), config, logManager, purgatory, scheduler,
             partitionStates, id -> metadata.image().broker(id));
+        replicas.start();
         closeables.push(replicas);
 
         ControllerElection election = new ControllerElection(metadata, config.brokerId());
@@ -118,8 +120,7 @@ public final class HaeryuServer implements AutoCloseable {
         BrokerApis.registerController(apis, controller, blocking);
         TopicService topics = new TopicService(metadata, config);
         ProducerIdManager producerIds = new ProducerIdManager(metadata::allocateProducerIdBlock);
-        BrokerApis.registerCore(apis, new BrokerApis.Services(config.brokerId(), metadata, topics, replicas,
-            producerIds, config.autoCreateTopicsEnable(), config.deleteTopicEnable(), blocking));
+        BrokerApis.registerCore(apis, new BrokerApis.Services(config, metadata, topics, replicas, producerIds, blocking));
 
         OffsetsTopic offsetsTopic = new OffsetsTopic(config.brokerId(), config, metadata, topics, replicas, blocking);
         ExecutorEventLoops groupLoops = new ExecutorEventLoops(GROUP_COORDINATOR_THREADS);
@@ -127,7 +128,6 @@ public final class HaeryuServer implements AutoCloseable {
         GroupCoordinator groups = new GroupCoordinator(groupConfig(config), offsetsTopic, groupLoops);
         closeables.push(groups::shutdown);
         GroupApis.registerAll(apis, groups, offsetsTopic);
-        offsetsTopic.attach(groups);
 
         socketServer = new SocketServer(apis, new SocketServer.Settings(config.socketRequestMaxBytes(),
             config.getInt(BrokerConfig.SOCKET_SEND_BUFFER_BYTES), config.getInt(BrokerConfig.SOCKET_RECEIVE_BUFFER_BYTES),
@@ -155,6 +155,9 @@ public final class HaeryuServer implements AutoCloseable {
 
         // Leadership is taken from metadata only once registered: a restarted broker's stale session has expired
         // by then, so the controller no longer counts on it as the leader it was.
+        // After registration too, so the broker counts itself when deciding whether __consumer_offsets can be
+        // created; before the replica manager takes leadership up, so the coordinator hears of all of it.
+        offsetsTopic.attach(groups);
         metadata.addListener(replicas::onMetadataChange);
         replicas.onMetadataChange(MetadataImage.EMPTY, metadata.image());
         controller.start();

@@ -135,18 +135,23 @@ class ReplicaLogTest {
         log.appendAsLeader(records(1000L, "c"), 4);
         log.appendAsLeader(records(1000L, "d"), 4);
 
-        assertThat(log.endOffsetForEpoch(1)).isEqualTo(new LeaderEpochFileCache.EpochOffset(-1, -1));
+        assertThat(log.endOffsetForEpoch(1)).isEqualTo(new LeaderEpochFileCache.EpochOffset(1, 0));
         assertThat(log.endOffsetForEpoch(2)).isEqualTo(new LeaderEpochFileCache.EpochOffset(2, 2));
         assertThat(log.endOffsetForEpoch(3)).isEqualTo(new LeaderEpochFileCache.EpochOffset(2, 2));
         assertThat(log.endOffsetForEpoch(4)).isEqualTo(new LeaderEpochFileCache.EpochOffset(4, 4));
-        assertThat(log.endOffsetForEpoch(9)).isEqualTo(new LeaderEpochFileCache.EpochOffset(4, 4));
+        assertThat(log.endOffsetForEpoch(9)).isEqualTo(new LeaderEpochFileCache.EpochOffset(-1, -1));
+        log.assignEpochStartOffset(6); // a new leader, before its first append
+        assertThat(log.endOffsetForEpoch(4)).isEqualTo(new LeaderEpochFileCache.EpochOffset(4, 4));
+        assertThat(log.endOffsetForEpoch(5)).isEqualTo(new LeaderEpochFileCache.EpochOffset(4, 4));
+        assertThat(log.endOffsetForEpoch(6)).isEqualTo(new LeaderEpochFileCache.EpochOffset(6, 4));
         Path checkpoint = leaderDir.resolve(TP.toString()).resolve("leader-epoch-checkpoint");
-        assertThat(Files.readAllLines(checkpoint)).containsExactly("0", "2", "2 0", "4 2");
+        assertThat(Files.readAllLines(checkpoint)).containsExactly("0", "3", "2 0", "4 2", "6 4");
 
         manager.close();
         Files.delete(checkpoint);
         PartitionLog reopened = leaderSupport.startManager(SMALL_SEGMENTS).getLog(TP).orElseThrow();
         // Without the checkpoint the cache is rebuilt from the batches' epochs.
+        // (Epoch 6 had no batch, so only a checkpoint could have told.)
         assertThat(reopened.epochCache().entries()).isEqualTo(List.of(
             new LeaderEpochFileCache.EpochOffset(2, 0), new LeaderEpochFileCache.EpochOffset(4, 2)));
     }

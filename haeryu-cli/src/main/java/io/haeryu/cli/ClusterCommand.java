@@ -18,10 +18,13 @@ import picocli.CommandLine.Option;
  * {@code haeryu cluster}: a local multi-broker cluster for development and tests. A ZooKeeper runs in this
  * process; each broker is its own process ({@code haeryu server}) on 127.0.0.1, so one can be killed, paused or
  * restarted like a real machine. Ctrl-C or SIGTERM stops the brokers (cleanly, each moving its leaderships away),
- * then the ZooKeeper.
+ * then the ZooKeeper. Its subcommand {@code info} inspects a running cluster instead (what kafka-broker-api-versions
+ * and kafka-cluster tell).
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
-    description = "Start a local cluster: a ZooKeeper and N broker processes on 127.0.0.1.")
+    description = {"Start a local cluster: a ZooKeeper and N broker processes on 127.0.0.1.",
+        "'haeryu cluster info' inspects a running cluster."},
+    subcommands = {ClusterInfoCommand.class})
 final class ClusterCommand implements Callable<Integer> {
 
     private static final long START_TIMEOUT_MS = 60_000;
