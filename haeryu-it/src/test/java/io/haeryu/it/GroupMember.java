@@ -66,7 +66,7 @@ final class GroupMember implements AutoCloseable {
                     events.add("revoked " + sorted(partitions));
                     everRevoked.addAll(partitions);
                     if (commitEachPoll && !partitions.isEmpty()) {
-                        consumer.commitSync();
+                        commit();
                     }
                 }
 
@@ -85,7 +85,7 @@ final class GroupMember implements AutoCloseable {
                 var records = consumer.poll(Duration.ofMillis(100));
                 records.forEach(consumed::add);
                 if (commitEachPoll && !records.isEmpty()) {
-                    consumer.commitSync();
+                    commit();
                 }
                 assignment = Set.copyOf(consumer.assignment());
                 generation = consumer.groupMetadata().generationId();
@@ -112,6 +112,17 @@ final class GroupMember implements AutoCloseable {
         }
     }
 
+    /** commitSync; during a (cooperative) rebalance the client refuses, as in Kafka: the next poll retries. */
+    private void commit() {
+        try {
+            consumer.commitSync();
+        } catch (org.apache.kafka.common.errors.RebalanceInProgressException retryAfterPoll) {
+            commitRetries++;
+        }
+    }
+
+    volatile int commitRetries;
+
     Set<TopicPartition> assignment() {
         checkError();
         return assignment;
@@ -133,6 +144,14 @@ final class GroupMember implements AutoCloseable {
         }
     }
 
+    Throwable error() {
+        return error.get();
+    }
+
+    boolean isRunning() {
+        return thread.isAlive();
+    }
+
     void checkError() {
         Throwable t = error.get();
         if (t != null) {
@@ -144,6 +163,17 @@ final class GroupMember implements AutoCloseable {
     void closeRemainingInGroup() {
         leaveOnClose = false;
         close();
+    }
+
+    /** Stops and closes, returning the error the member thread ended with (or null) instead of throwing it. */
+    Throwable closeQuietly() {
+        stop = true;
+        try {
+            thread.join(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return error.get();
     }
 
     @Override
