@@ -27,11 +27,12 @@ public final class GroupConsumerMain {
         cfg.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, args[3]);
         cfg.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "300");
         cfg.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
+        List<String> pending = new java.util.ArrayList<>();
         try (KafkaConsumer<String, String> c = Clients.consumer(args[0], cfg)) {
             c.subscribe(List.of(args[2]), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    c.commitSync();
+                    commitAndReport(c, pending);
                 }
 
                 @Override
@@ -41,11 +42,13 @@ public final class GroupConsumerMain {
             String last = "";
             while (true) {
                 var records = c.poll(Duration.ofMillis(100));
-                if (!records.isEmpty()) {
-                    c.commitSync();
-                    StringBuilder sb = new StringBuilder("COMMITTED");
-                    records.forEach(r -> sb.append(' ').append(r.value()));
-                    System.out.println(sb);
+                records.forEach(r -> pending.add(r.value()));
+                if (!pending.isEmpty()) {
+                    try {
+                        commitAndReport(c, pending);
+                    } catch (org.apache.kafka.common.errors.RebalanceInProgressException retryAfterPoll) {
+                        // as in Kafka: poll completes the rebalance (committing in onPartitionsRevoked), then retry
+                    }
                 }
                 String now = "ASSIGNED " + c.groupMetadata().generationId() + " "
                         + String.join(",", c.assignment().stream().map(tp -> String.valueOf(tp.partition()))
@@ -56,6 +59,16 @@ public final class GroupConsumerMain {
                 }
                 System.out.flush();
             }
+        }
+    }
+
+    /** Commits the positions and, once that succeeded, reports the values it covers. */
+    static void commitAndReport(KafkaConsumer<String, String> c, List<String> pending) {
+        c.commitSync();
+        if (!pending.isEmpty()) {
+            System.out.println("COMMITTED " + String.join(" ", pending));
+            System.out.flush();
+            pending.clear();
         }
     }
 }

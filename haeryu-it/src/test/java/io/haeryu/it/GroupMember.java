@@ -92,7 +92,7 @@ final class GroupMember implements AutoCloseable {
                 memberId = consumer.groupMetadata().memberId();
             }
             if (commitEachPoll) {
-                consumer.commitSync();
+                commit();
             }
         } catch (WakeupException ignored) {
             // closing
