@@ -184,6 +184,101 @@ class GroupAdminTest {
         assertThat(committed(group)).isEmpty();
     }
 
+    @Test
+    void offsetDeleteStateFilterMemberRemovalAndMoreToolOptions() throws Exception {
+        String topic = Clients.uniqueTopic("adm2");
+        String group = Clients.uniqueTopic("g");
+        String idle = Clients.uniqueTopic("g-idle");
+        Clients.createTopic(admin, topic, 2);
+        List<TopicPartition> all = Clients.partitions(topic, 2);
+        TopicPartition p0 = all.get(0);
+        TopicPartition p1 = all.get(1);
+        long base = System.currentTimeMillis() - 100_000L;
+        try (KafkaProducer<String, String> p = Clients.producer(broker.bootstrap(), Map.of())) {
+            for (int i = 0; i < 50; i++) { // record i of each partition has timestamp base + 1000 * i
+                p.send(new ProducerRecord<>(topic, 0, base + 1000L * i, "k", "v" + i));
+                p.send(new ProducerRecord<>(topic, 1, base + 1000L * i, "k", "v" + i));
+            }
+            p.flush();
+        }
+        // an empty group with offsets only (commits from an assign()-ing consumer)
+        try (var c = Clients.consumer(broker.bootstrap(), Map.of("group.id", idle))) {
+            c.assign(all);
+            c.commitSync(Map.of(p0, new OffsetAndMetadata(10), p1, new OffsetAndMetadata(20)));
+        }
+        GroupMember m = new GroupMember("static-1", broker.bootstrap(), group, List.of(topic),
+                Map.of("group.instance.id", "inst-1"), true);
+        try {
+            await("member consumed everything").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(m.consumed).hasSize(100));
+
+            // listGroups filtered by state
+            var stable = admin.listGroups(org.apache.kafka.clients.admin.ListGroupsOptions.forConsumerGroups()
+                    .inGroupStates(Set.of(GroupState.STABLE))).all().get(30, TimeUnit.SECONDS);
+            assertThat(stable).extracting(GroupListing::groupId).contains(group).doesNotContain(idle);
+            var empty = admin.listGroups(org.apache.kafka.clients.admin.ListGroupsOptions.forConsumerGroups()
+                    .inGroupStates(Set.of(GroupState.EMPTY))).all().get(30, TimeUnit.SECONDS);
+            assertThat(empty).extracting(GroupListing::groupId).contains(idle).doesNotContain(group);
+
+            // the tool: --describe --members --verbose and --describe --state
+            ToolProcess.Result members = tool("--bootstrap-server", broker.bootstrap(), "--describe", "--group",
+                    group, "--members", "--verbose");
+            assertThat(members.exitCode()).as(members.stderr()).isZero();
+            assertThat(members.stdout()).contains(m.memberId()).contains("inst-1").contains("static-1")
+                    .contains(topic);
+            ToolProcess.Result state = tool("--bootstrap-server", broker.bootstrap(), "--describe", "--group",
+                    group, "--state");
+            assertThat(state.exitCode()).as(state.stderr()).isZero();
+            assertThat(state.stdout()).contains("Stable").contains("range");
+
+            // OffsetDelete of a partition the group consumes is refused; removing the static member by its
+            // instance id (KIP-345) empties the group
+            assertThatThrownBy(() -> admin.deleteConsumerGroupOffsets(group, Set.of(p0)).all()
+                    .get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.GroupSubscribedToTopicException.class);
+            admin.removeMembersFromConsumerGroup(group, new org.apache.kafka.clients.admin
+                    .RemoveMembersFromConsumerGroupOptions(List.of(
+                            new org.apache.kafka.clients.admin.MemberToRemove("inst-1")))).all()
+                    .get(30, TimeUnit.SECONDS);
+        } finally {
+            m.closeQuietly();
+        }
+        await("group is Empty after the removal").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
+                        .get(group).groupState()).isEqualTo(GroupState.EMPTY));
+
+        // OffsetDelete on the empty group: only that partition's offset goes
+        admin.deleteConsumerGroupOffsets(idle, Set.of(p0)).all().get(30, TimeUnit.SECONDS);
+        assertThat(committed(idle)).containsOnlyKeys(p1).containsEntry(p1, new OffsetAndMetadata(20));
+
+        // the tool: --reset-offsets --to-offset / --shift-by / --to-datetime, then --delete-offsets and --delete
+        ToolProcess.Result r = tool("--bootstrap-server", broker.bootstrap(), "--group", group, "--reset-offsets",
+                "--to-offset", "5", "--topic", topic, "--execute");
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        assertThat(committed(group)).containsEntry(p0, new OffsetAndMetadata(5)).containsEntry(p1,
+                new OffsetAndMetadata(5));
+        r = tool("--bootstrap-server", broker.bootstrap(), "--group", group, "--reset-offsets", "--shift-by", "3",
+                "--topic", topic + ":1", "--execute");
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        assertThat(committed(group)).containsEntry(p0, new OffsetAndMetadata(5)).containsEntry(p1,
+                new OffsetAndMetadata(8));
+        String when = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS")
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(base + 30_500L));
+        r = tool("--bootstrap-server", broker.bootstrap(), "--group", group, "--reset-offsets", "--to-datetime",
+                when + "Z", "--topic", topic, "--execute");
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        assertThat(committed(group)).containsEntry(p0, new OffsetAndMetadata(31)).containsEntry(p1,
+                new OffsetAndMetadata(31));
+        r = tool("--bootstrap-server", broker.bootstrap(), "--group", group, "--delete-offsets", "--topic",
+                topic + ":0");
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        assertThat(committed(group)).containsOnlyKeys(p1);
+        r = tool("--bootstrap-server", broker.bootstrap(), "--group", group, "--delete");
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS))
+                .extracting(GroupListing::groupId).doesNotContain(group).contains(idle);
+    }
+
     private static Map<TopicPartition, OffsetAndMetadata> committed(String group) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>(admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS));

@@ -13,7 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * A group member in its own JVM, so a test can kill its process. Args: bootstrap group topic sessionTimeoutMs.
  * Prints {@code ASSIGNED gen p,p,...} after every poll whose assignment or generation changed and, after each
- * successful commitSync, {@code COMMITTED v1 v2 ...} with the values of the records that commit covers.
+ * poll that returned records, {@code CONSUMED v1 v2 ...} (printed before that poll's commitSync).
  */
 public final class GroupConsumerMain {
 
@@ -27,12 +27,11 @@ public final class GroupConsumerMain {
         cfg.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, args[3]);
         cfg.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "300");
         cfg.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
-        List<String> pending = new java.util.ArrayList<>();
         try (KafkaConsumer<String, String> c = Clients.consumer(args[0], cfg)) {
             c.subscribe(List.of(args[2]), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    commitAndReport(c, pending);
+                    c.commitSync();
                 }
 
                 @Override
@@ -42,10 +41,15 @@ public final class GroupConsumerMain {
             String last = "";
             while (true) {
                 var records = c.poll(Duration.ofMillis(100));
-                records.forEach(r -> pending.add(r.value()));
-                if (!pending.isEmpty()) {
+                if (!records.isEmpty()) {
+                    // reported before the commit: a kill between commit and print would otherwise hide records
+                    // that were consumed and committed here
+                    StringBuilder sb = new StringBuilder("CONSUMED");
+                    records.forEach(r -> sb.append(' ').append(r.value()));
+                    System.out.println(sb);
+                    System.out.flush();
                     try {
-                        commitAndReport(c, pending);
+                        c.commitSync();
                     } catch (org.apache.kafka.common.errors.RebalanceInProgressException retryAfterPoll) {
                         // as in Kafka: poll completes the rebalance (committing in onPartitionsRevoked), then retry
                     }
@@ -59,16 +63,6 @@ public final class GroupConsumerMain {
                 }
                 System.out.flush();
             }
-        }
-    }
-
-    /** Commits the positions and, once that succeeded, reports the values it covers. */
-    static void commitAndReport(KafkaConsumer<String, String> c, List<String> pending) {
-        c.commitSync();
-        if (!pending.isEmpty()) {
-            System.out.println("COMMITTED " + String.join(" ", pending));
-            System.out.flush();
-            pending.clear();
         }
     }
 }

@@ -80,17 +80,18 @@ class GroupRebalanceTest {
         producer.setDaemon(true);
         producer.start();
 
-        Set<String> childCommitted = Collections.synchronizedSet(new HashSet<>());
+        Set<String> childConsumed = Collections.synchronizedSet(new HashSet<>());
         List<String> childAssigned = Collections.synchronizedList(new ArrayList<>());
+        java.nio.file.Path childErr = java.nio.file.Files.createTempFile("group-child-", ".err");
         Process child = new ProcessBuilder(ToolProcess.javaTool(GroupConsumerMain.class.getName(),
                 List.of(broker.bootstrap(), group, topic, String.valueOf(SESSION_MS))))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(childErr.toFile()).start();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(
                     new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
-                    if (line.startsWith("COMMITTED ")) {
-                        childCommitted.addAll(Arrays.asList(line.substring(10).split(" ")));
+                    if (line.startsWith("CONSUMED ")) {
+                        childConsumed.addAll(Arrays.asList(line.substring(9).split(" ")));
                     } else if (line.startsWith("ASSIGNED ")) {
                         childAssigned.add(line.substring(9));
                     }
@@ -153,7 +154,7 @@ class GroupRebalanceTest {
 
             // the child process is killed: no LeaveGroup; its partition moves within the session timeout
             int childPartition = childPartitions(childAssigned).get(0);
-            await().atMost(Duration.ofSeconds(10)).until(() -> !childCommitted.isEmpty());
+            await().atMost(Duration.ofSeconds(10)).until(() -> !childConsumed.isEmpty());
             long killedAt = System.nanoTime();
             child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             await("killed member's partition moves").atMost(Duration.ofMillis(SESSION_MS + 10_000))
@@ -186,7 +187,7 @@ class GroupRebalanceTest {
                     assertThat(committed.get(tp).offset()).as("committed %s", tp).isEqualTo(end.get(tp));
                 }
             });
-            Set<String> union = new HashSet<>(childCommitted);
+            Set<String> union = new HashSet<>(childConsumed);
             for (GroupMember m : List.of(a, d)) {
                 union.addAll(m.values());
             }
@@ -198,9 +199,41 @@ class GroupRebalanceTest {
                     missing.add("v" + i);
                 }
             }
-            assertThat(missing).as("records produced but consumed by nobody (of %d)", n).isEmpty();
+            if (!missing.isEmpty()) {
+                StringBuilder diag = new StringBuilder();
+                for (GroupMember m : List.of(a, b, d)) {
+                    diag.append(m.name).append(": ").append(m.events).append('\n');
+                }
+                diag.append("child: ").append(childAssigned).append('\n');
+                for (String v : missing) {
+                    int i = Integer.parseInt(v.substring(1));
+                    for (int j = i - 6; j <= i + 6; j += 3) {
+                        String w = "v" + j;
+                        diag.append(w).append(" consumed by:");
+                        if (childConsumed.contains(w)) {
+                            diag.append(" child");
+                        }
+                        for (GroupMember m : List.of(a, b, d)) {
+                            synchronized (m.consumed) {
+                                for (var r : m.consumed) {
+                                    if (r.value().equals(w)) {
+                                        diag.append(' ').append(m.name).append('@').append(r.partition()).append('/')
+                                                .append(r.offset());
+                                    }
+                                }
+                            }
+                        }
+                        diag.append('\n');
+                    }
+                }
+                String err = java.nio.file.Files.readString(childErr);
+                diag.append("child stderr: ").append(err.substring(Math.max(0, err.length() - 3000)));
+                throw new AssertionError("records produced but consumed by nobody (of " + n + "): " + missing
+                        + " (partition = i % 3)\n" + diag);
+            }
         } finally {
             child.destroyForcibly();
+            java.nio.file.Files.deleteIfExists(childErr);
             producing.set(false);
             for (GroupMember m : members) {
                 try {
