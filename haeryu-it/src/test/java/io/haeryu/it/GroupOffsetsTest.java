@@ -118,6 +118,46 @@ class GroupOffsetsTest {
     }
 
     @Test
+    void aLiveGroupSurvivesABrokerRestartWithoutLosingItsPlace() throws Exception {
+        String topic = Clients.uniqueTopic("live");
+        String group = Clients.uniqueTopic("g");
+        Clients.createTopic(admin, topic, 2);
+        produce(topic, 0, 20, 0L);
+        produce(topic, 1, 20, 0L);
+        GroupMember a = new GroupMember("a", broker.bootstrap(), group, List.of(topic), Map.of(), true);
+        GroupMember b = new GroupMember("b", broker.bootstrap(), group, List.of(topic), Map.of(), true);
+        try {
+            org.awaitility.Awaitility.await("both consume").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(a.assignment()).hasSize(1);
+                assertThat(b.assignment()).hasSize(1);
+                assertThat(a.consumed.size() + b.consumed.size()).isEqualTo(40);
+            });
+            Thread.sleep(500); // the last commits land
+            broker.stop();
+            broker.restart();
+            produce(topic, 0, 20, 0L);
+            produce(topic, 1, 20, 0L);
+            org.awaitility.Awaitility.await("both consume after the restart").atMost(Duration.ofSeconds(40))
+                    .untilAsserted(() -> assertThat(a.consumed.size() + b.consumed.size()).isEqualTo(80));
+            // resumed at the committed offsets: every offset exactly once per partition
+            List<String> seen = new ArrayList<>();
+            for (GroupMember m : List.of(a, b)) {
+                synchronized (m.consumed) {
+                    m.consumed.forEach(r -> seen.add(r.partition() + "/" + r.offset()));
+                }
+            }
+            assertThat(seen).doesNotHaveDuplicates().hasSize(80);
+            assertThat(a.assignment()).hasSize(1);
+            assertThat(b.assignment()).hasSize(1);
+        } finally {
+            a.closeQuietly();
+            b.closeQuietly();
+        }
+        assertThat(a.error()).isNull();
+        assertThat(b.error()).isNull();
+    }
+
+    @Test
     void seekToBeginningSeekAndOffsetsForTimesReplay() throws Exception {
         String topic = Clients.uniqueTopic("seek");
         Clients.createTopic(admin, topic, 1);
