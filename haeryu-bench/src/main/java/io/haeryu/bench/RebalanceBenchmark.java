@@ -29,7 +29,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * partition again.
  *
  * <p>Usage: {@code RebalanceBenchmark BOOTSTRAP [trials=3] [members=10] [partitions=30] [heartbeatMs=500]}. Prints
- * one line per trial: {@code join_ms=N leave_ms=N}.
+ * one line per trial: {@code join_ms=N leave_ms=N join_generation=N} (the generation the first join settled
+ * in: how many rebalances the join took).
  */
 public final class RebalanceBenchmark {
 
@@ -97,7 +98,7 @@ public final class RebalanceBenchmark {
         }
         for (int t = 0; t < trials; t++) {
             long[] r = trial(bootstrap, topic, members, partitions, heartbeat);
-            System.out.println("join_ms=" + r[0] + " leave_ms=" + r[1]);
+            System.out.println("join_ms=" + r[0] + " leave_ms=" + r[1] + " join_generation=" + r[2]);
         }
     }
 
@@ -128,7 +129,7 @@ public final class RebalanceBenchmark {
             leaving.close();
             await(ms, partitions, gen, t1);
             long leave = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1);
-            return new long[] {join, leave};
+            return new long[] {join, leave, gen};
         } finally {
             for (Member m : ms) {
                 m.stop = true;
