@@ -2,11 +2,18 @@ package io.haeryu.cluster;
 
 import io.haeryu.config.BrokerConfig;
 import io.haeryu.config.TopicConfigs;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates topics the way Kafka does: name validation, partition and replication defaults, replica placement over
@@ -27,20 +34,17 @@ public final class TopicService {
     public List<List<Integer>> plan(String name, int numPartitions, short replicationFactor,
                                     List<List<Integer>> explicitAssignment, Map<String, String> configs) {
         TopicNames.validate(name);
+        // Checked here too, not only by the ZooKeeper write, so that validateOnly answers as a real creation would.
+        if (metadata.image().topicsByName().containsKey(name)) {
+            throw new TopicExistsException("Topic '" + name + "' already exists.");
+        }
         TopicConfigs.validate(configs);
         if (explicitAssignment != null && !explicitAssignment.isEmpty()) {
             if (numPartitions != -1 || replicationFactor != -1) {
                 throw new org.apache.kafka.common.errors.InvalidRequestException(
                     "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.");
             }
-            for (List<Integer> replicas : explicitAssignment) {
-                for (int broker : replicas) {
-                    if (!metadata.image().brokers().containsKey(broker)) {
-                        throw new org.apache.kafka.common.errors.InvalidReplicaAssignmentException(
-                            "Replica assignment names broker " + broker + " which is not registered");
-                    }
-                }
-            }
+            requireLiveBrokers(explicitAssignment);
             return explicitAssignment;
         }
         int partitions = numPartitions == -1 ? config.numPartitions() : numPartitions;
@@ -60,5 +64,66 @@ public final class TopicService {
                             List<List<Integer>> explicitAssignment, Map<String, String> configs) {
         List<List<Integer>> assignment = plan(name, numPartitions, replicationFactor, explicitAssignment, configs);
         return metadata.createTopic(name, assignment, configs);
+    }
+
+    /**
+     * Grows a topic to {@code totalCount} partitions, placing the new ones with {@code explicitAssignments} (one
+     * replica list per new partition) or, without them, Kafka's placement continued from the existing partitions.
+     * With {@code validateOnly} everything is checked and nothing written. Blocks on ZooKeeper.
+     */
+    public void createPartitions(String name, int totalCount, List<List<Integer>> explicitAssignments,
+                                 boolean validateOnly) {
+        TopicInfo topic = metadata.image().topic(name)
+            .orElseThrow(() -> new UnknownTopicOrPartitionException("The topic '" + name + "' does not exist."));
+        int current = topic.partitionCount();
+        if (totalCount <= current) {
+            throw new InvalidPartitionsException("Topic currently has " + current + " partitions, which is "
+                + (totalCount < current ? "higher than" : "equal to") + " the requested " + totalCount
+                + ". Partitions can only be added, never removed.");
+        }
+        int added = totalCount - current;
+        int replicationFactor = topic.partitions().get(0).replicas().size();
+        List<List<Integer>> newAssignments;
+        if (explicitAssignments != null) {
+            if (explicitAssignments.size() != added) {
+                throw new InvalidReplicaAssignmentException("Increasing the number of partitions by " + added
+                    + " but " + explicitAssignments.size() + " assignments provided.");
+            }
+            for (int i = 0; i < added; i++) {
+                List<Integer> replicas = explicitAssignments.get(i);
+                if (replicas.size() != replicationFactor) {
+                    throw new InvalidReplicaAssignmentException("Inconsistent replication factor between partitions, "
+                        + "partition 0 has " + replicationFactor + " while partition " + (current + i) + " has "
+                        + replicas.size() + ".");
+                }
+                if (new HashSet<>(replicas).size() != replicas.size()) {
+                    throw new InvalidReplicaAssignmentException("Duplicate brokers not allowed in replica assignment: "
+                        + replicas + " for partition id " + (current + i) + ".");
+                }
+            }
+            requireLiveBrokers(explicitAssignments);
+            newAssignments = explicitAssignments;
+        } else {
+            // Placing all partitions from the first one's leader and keeping the new tail continues the existing
+            // round robin, so the new partitions land on the brokers that have the fewest.
+            List<Integer> brokerIds = metadata.image().brokers().keySet().stream().sorted().toList();
+            int firstLeader = brokerIds.indexOf(topic.partitions().get(0).replicas().get(0));
+            int seed = firstLeader >= 0 ? firstLeader : ThreadLocalRandom.current().nextInt(1 << 16);
+            newAssignments = ReplicaAssigner.assign(metadata.image().brokers().values(), totalCount,
+                (short) replicationFactor, seed).subList(current, totalCount);
+        }
+        if (!validateOnly) {
+            metadata.createPartitions(name, current, newAssignments);
+        }
+    }
+
+    private void requireLiveBrokers(List<List<Integer>> assignment) {
+        Set<Integer> unknown = new TreeSet<>();
+        assignment.forEach(replicas -> replicas.stream()
+            .filter(b -> !metadata.image().brokers().containsKey(b)).forEach(unknown::add));
+        if (!unknown.isEmpty()) {
+            throw new InvalidReplicaAssignmentException("Unknown broker(s) in replica assignment: "
+                + unknown.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ".");
+        }
     }
 }

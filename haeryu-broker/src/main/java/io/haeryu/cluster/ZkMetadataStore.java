@@ -211,6 +211,16 @@ public final class ZkMetadataStore implements AutoCloseable {
      * @param newAssignments replicas for each new partition, numbered after the existing ones
      */
     public TopicInfo createPartitions(String name, List<List<Integer>> newAssignments) {
+        return createPartitions(name, -1, newAssignments);
+    }
+
+    /**
+     * As {@link #createPartitions(String, List)}, only if the topic still has {@code expectedCount} partitions
+     * (-1: any), so an assignment planned for a partition count is never appended to a different one.
+     *
+     * @throws InvalidPartitionsException if the partition count changed meanwhile
+     */
+    public TopicInfo createPartitions(String name, int expectedCount, List<List<Integer>> newAssignments) {
         if (newAssignments.isEmpty()) {
             throw new InvalidPartitionsException("No new partitions given for topic '" + name + "'.");
         }
@@ -218,6 +228,10 @@ public final class ZkMetadataStore implements AutoCloseable {
         ZkPayloads.TopicAssignment updated = execute("create partitions of " + name, () -> {
             Stat stat = new Stat();
             ZkPayloads.TopicAssignment current = readTopicAssignment(name, stat);
+            if (expectedCount >= 0 && current.replicas().size() != expectedCount) {
+                throw new InvalidPartitionsException("Topic '" + name + "' has " + current.replicas().size()
+                        + " partitions now, not " + expectedCount + " as when the request was checked; retry.");
+            }
             List<List<Integer>> replicas = new ArrayList<>(current.replicas());
             replicas.addAll(newAssignments);
             ZkPayloads.TopicAssignment next = new ZkPayloads.TopicAssignment(current.topicId(), replicas);

@@ -1,5 +1,7 @@
 package io.haeryu.cluster;
 
+import io.haeryu.json.Json;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -12,8 +13,10 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidList;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 
 /**
  * The broker's static configuration, read from a {@code server.properties} file with Kafka's key names and
@@ -50,6 +53,12 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
     public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
     public static final String LOG_SEGMENT_DELETE_DELAY_MS = "log.segment.delete.delay.ms";
+    public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
+    public static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
+    public static final String LOG_CLEANER_MIN_COMPACTION_LAG_MS = "log.cleaner.min.compaction.lag.ms";
+    public static final String LOG_CLEANER_MAX_COMPACTION_LAG_MS = "log.cleaner.max.compaction.lag.ms";
+    public static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
+    public static final String COMPRESSION_TYPE = "compression.type";
     public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
     public static final String SOCKET_SEND_BUFFER_BYTES = "socket.send.buffer.bytes";
@@ -121,6 +130,19 @@ public final class BrokerConfig extends AbstractConfig {
             Importance.MEDIUM, "Whether record timestamps are the producer's or the broker's.")
         .define(LOG_SEGMENT_DELETE_DELAY_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
             "Delay before a deleted segment's files are removed.")
+        .define(LOG_CLEANUP_POLICY, Type.LIST, "delete", ValidList.in("delete", "compact"), Importance.MEDIUM,
+            "Default cleanup policy of topics: delete (retention), compact, or both.")
+        .define(LOG_CLEANER_DELETE_RETENTION_MS, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.MEDIUM,
+            "How long tombstones stay in a compacted topic.")
+        .define(LOG_CLEANER_MIN_COMPACTION_LAG_MS, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
+            "Records younger than this are not compacted.")
+        .define(LOG_CLEANER_MAX_COMPACTION_LAG_MS, Type.LONG, Long.MAX_VALUE, Range.atLeast(1), Importance.MEDIUM,
+            "Records older than this are compacted even if the log is not dirty enough.")
+        .define(LOG_CLEANER_MIN_CLEANABLE_RATIO, Type.DOUBLE, 0.5, Range.between(0, 1), Importance.MEDIUM,
+            "Dirty share of a log before it is compacted.")
+        .define(COMPRESSION_TYPE, Type.STRING, "producer",
+            ValidString.in("producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"), Importance.HIGH,
+            "Compression of stored batches; 'producer' keeps what the producer sent.")
         .define(MESSAGE_MAX_BYTES, Type.INT, 1024 * 1024 + 12, Range.atLeast(0), Importance.HIGH,
             "Largest record batch the broker accepts.")
         .define(SOCKET_REQUEST_MAX_BYTES, Type.INT, 100 * 1024 * 1024, Range.atLeast(1), Importance.HIGH,
@@ -323,5 +345,39 @@ public final class BrokerConfig extends AbstractConfig {
     public int zookeeperConnectionTimeoutMs() {
         Integer t = getInt(ZOOKEEPER_CONNECTION_TIMEOUT_MS);
         return t != null ? t : zookeeperSessionTimeoutMs();
+    }
+
+    /** The parsed value of any broker key (for topic configs that inherit it). */
+    public Object value(String name) {
+        return get(name);
+    }
+
+    /**
+     * Every broker config as DescribeConfigs reports it: set in the config file (STATIC_BROKER_CONFIG) or
+     * Kafka's default (DEFAULT_CONFIG). All are read-only: the broker reads its config once, at start-up.
+     */
+    public List<DescribedConfig> describe() {
+        List<DescribedConfig> out = new ArrayList<>();
+        for (ConfigDef.ConfigKey key : CONFIG_DEF.configKeys().values()) {
+            Optional<DescribedConfig.Synonym> source = synonym(key.name);
+            out.add(new DescribedConfig(key.name, source.map(DescribedConfig.Synonym::value).orElse(null),
+                source.map(DescribedConfig.Synonym::source).orElse(ConfigSource.DEFAULT_CONFIG), true, key.type,
+                key.documentation, source.stream().toList()));
+        }
+        return out;
+    }
+
+    /** Where this broker gets {@code name} from: its config file, else Kafka's default; empty if neither says. */
+    public Optional<DescribedConfig.Synonym> synonym(String name) {
+        Object original = originals().get(name);
+        if (original != null) {
+            return Optional.of(new DescribedConfig.Synonym(name, String.valueOf(original), ConfigSource.STATIC_BROKER_CONFIG));
+        }
+        ConfigDef.ConfigKey key = CONFIG_DEF.configKeys().get(name);
+        if (key == null || key.defaultValue == null || key.defaultValue == ConfigDef.NO_DEFAULT_VALUE) {
+            return Optional.empty();
+        }
+        return Optional.of(new DescribedConfig.Synonym(name, DescribedConfig.asString(key.defaultValue, key.type),
+            ConfigSource.DEFAULT_CONFIG));
     }
 }

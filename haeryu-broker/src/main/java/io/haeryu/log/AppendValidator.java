@@ -3,6 +3,7 @@ package io.haeryu.log;
 import java.nio.BufferUnderflowException;
 
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -19,8 +20,12 @@ final class AppendValidator {
     private AppendValidator() {
     }
 
-    /** Validates every batch and returns the total number of records. */
-    static int validate(MemoryRecords records, int maxMessageBytes) {
+    /**
+     * Validates every batch and returns the total number of records. A compacted topic also needs a key on every
+     * record, since the cleaner keeps records by key (compressed batches are decompressed for this check, as in Kafka).
+     */
+    static int validate(MemoryRecords records, LogConfig config, TopicPartition topicPartition) {
+        int maxMessageBytes = config.maxMessageBytes();
         int validBytes = 0;
         int numRecords = 0;
         for (MutableRecordBatch batch : records.batches()) {
@@ -40,6 +45,9 @@ final class AppendValidator {
                 throw new InvalidRecordException("Transactional batches are not supported yet");
             }
             numRecords += checkedRecordCount(batch);
+            if (config.cleanupPolicyCompact()) {
+                requireKeys(batch, topicPartition);
+            }
             validBytes += batch.sizeInBytes();
         }
         if (validBytes == 0) {
@@ -50,6 +58,15 @@ final class AppendValidator {
                 + " bytes that are not a complete record batch");
         }
         return numRecords;
+    }
+
+    private static void requireKeys(MutableRecordBatch batch, TopicPartition topicPartition) {
+        for (Record record : batch) {
+            if (!record.hasKey()) {
+                throw new InvalidRecordException("Compacted topic cannot accept message without key in topic partition "
+                    + topicPartition + " (cleanup.policy=compact keeps records by key)");
+            }
+        }
     }
 
     /** The header's record count, checked against its offset range and, for uncompressed batches, the records. */

@@ -19,6 +19,12 @@ public final class LogConfig {
     private final long fileDeleteDelayMs;
     private final long flushIntervalMessages;
     private final long flushIntervalMs;
+    private final boolean cleanupPolicyCompact;
+    private final boolean cleanupPolicyDelete;
+    private final long deleteRetentionMs;
+    private final long minCompactionLagMs;
+    private final long maxCompactionLagMs;
+    private final double minCleanableDirtyRatio;
 
     private LogConfig(Builder b) {
         this.segmentBytes = b.segmentBytes;
@@ -32,6 +38,12 @@ public final class LogConfig {
         this.fileDeleteDelayMs = b.fileDeleteDelayMs;
         this.flushIntervalMessages = b.flushIntervalMessages;
         this.flushIntervalMs = b.flushIntervalMs;
+        this.cleanupPolicyCompact = b.cleanupPolicyCompact;
+        this.cleanupPolicyDelete = b.cleanupPolicyDelete;
+        this.deleteRetentionMs = b.deleteRetentionMs;
+        this.minCompactionLagMs = b.minCompactionLagMs;
+        this.maxCompactionLagMs = b.maxCompactionLagMs;
+        this.minCleanableDirtyRatio = b.minCleanableDirtyRatio;
     }
 
     public static LogConfig defaults() {
@@ -54,7 +66,13 @@ public final class LogConfig {
             .messageTimestampType(messageTimestampType)
             .fileDeleteDelayMs(fileDeleteDelayMs)
             .flushIntervalMessages(flushIntervalMessages)
-            .flushIntervalMs(flushIntervalMs);
+            .flushIntervalMs(flushIntervalMs)
+            .cleanupPolicyCompact(cleanupPolicyCompact)
+            .cleanupPolicyDelete(cleanupPolicyDelete)
+            .deleteRetentionMs(deleteRetentionMs)
+            .minCompactionLagMs(minCompactionLagMs)
+            .maxCompactionLagMs(maxCompactionLagMs)
+            .minCleanableDirtyRatio(minCleanableDirtyRatio);
     }
 
     public int segmentBytes() { return segmentBytes; }
@@ -70,6 +88,15 @@ public final class LogConfig {
     public long fileDeleteDelayMs() { return fileDeleteDelayMs; }
     public long flushIntervalMessages() { return flushIntervalMessages; }
     public long flushIntervalMs() { return flushIntervalMs; }
+    /** cleanup.policy contains "compact": the log cleaner keeps only the latest record per key. */
+    public boolean cleanupPolicyCompact() { return cleanupPolicyCompact; }
+    /** cleanup.policy contains "delete": retention.ms and retention.bytes delete old segments. */
+    public boolean cleanupPolicyDelete() { return cleanupPolicyDelete; }
+    /** delete.retention.ms: how long a tombstone stays readable after the cleaning that first kept it. */
+    public long deleteRetentionMs() { return deleteRetentionMs; }
+    public long minCompactionLagMs() { return minCompactionLagMs; }
+    public long maxCompactionLagMs() { return maxCompactionLagMs; }
+    public double minCleanableDirtyRatio() { return minCleanableDirtyRatio; }
 
     @Override
     public boolean equals(Object o) {
@@ -78,13 +105,18 @@ public final class LogConfig {
             && maxMessageBytes == other.maxMessageBytes && indexIntervalBytes == other.indexIntervalBytes
             && segmentIndexBytes == other.segmentIndexBytes && messageTimestampType == other.messageTimestampType
             && fileDeleteDelayMs == other.fileDeleteDelayMs && flushIntervalMessages == other.flushIntervalMessages
-            && flushIntervalMs == other.flushIntervalMs;
+            && flushIntervalMs == other.flushIntervalMs && cleanupPolicyCompact == other.cleanupPolicyCompact
+            && cleanupPolicyDelete == other.cleanupPolicyDelete && deleteRetentionMs == other.deleteRetentionMs
+            && minCompactionLagMs == other.minCompactionLagMs && maxCompactionLagMs == other.maxCompactionLagMs
+            && Double.compare(minCleanableDirtyRatio, other.minCleanableDirtyRatio) == 0;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(segmentBytes, segmentMs, retentionMs, retentionBytes, maxMessageBytes, indexIntervalBytes,
-            segmentIndexBytes, messageTimestampType, fileDeleteDelayMs, flushIntervalMessages, flushIntervalMs);
+            segmentIndexBytes, messageTimestampType, fileDeleteDelayMs, flushIntervalMessages, flushIntervalMs,
+            cleanupPolicyCompact, cleanupPolicyDelete, deleteRetentionMs, minCompactionLagMs, maxCompactionLagMs,
+            minCleanableDirtyRatio);
     }
 
     @Override
@@ -93,7 +125,10 @@ public final class LogConfig {
             + ", retentionBytes=" + retentionBytes + ", maxMessageBytes=" + maxMessageBytes
             + ", indexIntervalBytes=" + indexIntervalBytes + ", segmentIndexBytes=" + segmentIndexBytes
             + ", messageTimestampType=" + messageTimestampType + ", fileDeleteDelayMs=" + fileDeleteDelayMs
-            + ", flushIntervalMessages=" + flushIntervalMessages + ", flushIntervalMs=" + flushIntervalMs + ")";
+            + ", flushIntervalMessages=" + flushIntervalMessages + ", flushIntervalMs=" + flushIntervalMs
+            + ", cleanupPolicyCompact=" + cleanupPolicyCompact + ", cleanupPolicyDelete=" + cleanupPolicyDelete
+            + ", deleteRetentionMs=" + deleteRetentionMs + ", minCompactionLagMs=" + minCompactionLagMs
+            + ", maxCompactionLagMs=" + maxCompactionLagMs + ", minCleanableDirtyRatio=" + minCleanableDirtyRatio + ")";
     }
 
     public static final class Builder {
@@ -110,6 +145,12 @@ public final class LogConfig {
         private long fileDeleteDelayMs = 60_000;
         private long flushIntervalMessages = Long.MAX_VALUE;
         private long flushIntervalMs = Long.MAX_VALUE;
+        private boolean cleanupPolicyCompact = false;
+        private boolean cleanupPolicyDelete = true;
+        private long deleteRetentionMs = 24 * 60 * 60 * 1000L;
+        private long minCompactionLagMs = 0;
+        private long maxCompactionLagMs = Long.MAX_VALUE;
+        private double minCleanableDirtyRatio = 0.5;
 
         private Builder() {
         }
@@ -124,6 +165,19 @@ public final class LogConfig {
         public Builder fileDeleteDelayMs(long v) { fileDeleteDelayMs = requireAtLeast("file.delete.delay.ms", v, 0); return this; }
         public Builder flushIntervalMessages(long v) { flushIntervalMessages = requireAtLeast("flush.messages", v, 1); return this; }
         public Builder flushIntervalMs(long v) { flushIntervalMs = requireAtLeast("flush.ms", v, 0); return this; }
+        public Builder cleanupPolicyCompact(boolean v) { cleanupPolicyCompact = v; return this; }
+        public Builder cleanupPolicyDelete(boolean v) { cleanupPolicyDelete = v; return this; }
+        public Builder deleteRetentionMs(long v) { deleteRetentionMs = requireAtLeast("delete.retention.ms", v, 0); return this; }
+        public Builder minCompactionLagMs(long v) { minCompactionLagMs = requireAtLeast("min.compaction.lag.ms", v, 0); return this; }
+        public Builder maxCompactionLagMs(long v) { maxCompactionLagMs = requireAtLeast("max.compaction.lag.ms", v, 1); return this; }
+
+        public Builder minCleanableDirtyRatio(double v) {
+            if (!(v >= 0 && v <= 1)) {
+                throw new IllegalArgumentException("min.cleanable.dirty.ratio must be between 0 and 1, got " + v);
+            }
+            minCleanableDirtyRatio = v;
+            return this;
+        }
 
         public Builder messageTimestampType(TimestampType v) {
             if (v != TimestampType.CREATE_TIME && v != TimestampType.LOG_APPEND_TIME) {

@@ -11,6 +11,10 @@ final class LogFileNames {
     /** Appended to files of deleted segments, which are removed after file.delete.delay.ms. */
     static final String DELETED_SUFFIX = ".deleted";
     static final String TMP_SUFFIX = ".tmp";
+    /** Files of a segment being written by the log cleaner; a crash leaves them incomplete, so loading deletes them. */
+    static final String CLEANED_SUFFIX = ".cleaned";
+    /** Files of a cleaned segment committed to replace its originals; loading completes the replacement. */
+    static final String SWAP_SUFFIX = ".swap";
     /** Suffix of a whole partition directory scheduled for deletion. */
     static final String DELETE_DIR_SUFFIX = "-delete";
 

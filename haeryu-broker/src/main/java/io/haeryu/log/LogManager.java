@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +32,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns all partition logs of the broker's log directories: loads them at startup (recovering after a crash),
- * creates and deletes them, and runs the periodic retention, flush and checkpoint tasks.
+ * creates and deletes them, and runs the periodic retention, flush and checkpoint tasks, and the {@link LogCleaner}
+ * for compacted logs on a thread of its own (cleaning can take long; it must not delay retention or flushes).
  *
- * <p>Per log dir it keeps Kafka's checkpoint files (recovery point, log start offset, high watermark) and a
- * clean-shutdown marker; without the marker, loading recovers each log from its recovery point.
+ * <p>Per log dir it keeps Kafka's checkpoint files (recovery point, log start offset, high watermark, cleaner
+ * offset) and a clean-shutdown marker; without the marker, loading recovers each log from its recovery point.
  */
 public final class LogManager implements Closeable {
     /** Kafka's log.retention.check.interval.ms default. */
@@ -51,6 +53,9 @@ public final class LogManager implements Closeable {
     private final Time time;
     private final ScheduledExecutorService scheduler;
     private final long retentionCheckIntervalMs;
+    private final CleanerConfig cleanerConfig;
+    private final LogCleaner cleaner;
+    private ScheduledExecutorService cleanerThread;
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final List<ScheduledFuture<?>> periodicTasks = new ArrayList<>();
     private volatile boolean closed;
@@ -61,6 +66,11 @@ public final class LogManager implements Closeable {
 
     public LogManager(List<Path> logDirs, LogConfig defaultConfig, Time time, ScheduledExecutorService scheduler,
                       long retentionCheckIntervalMs) {
+        this(logDirs, defaultConfig, time, scheduler, retentionCheckIntervalMs, CleanerConfig.defaults());
+    }
+
+    public LogManager(List<Path> logDirs, LogConfig defaultConfig, Time time, ScheduledExecutorService scheduler,
+                      long retentionCheckIntervalMs, CleanerConfig cleanerConfig) {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("At least one log directory is required");
         }
@@ -69,6 +79,8 @@ public final class LogManager implements Closeable {
         this.time = time;
         this.scheduler = scheduler;
         this.retentionCheckIntervalMs = retentionCheckIntervalMs;
+        this.cleanerConfig = cleanerConfig;
+        this.cleaner = new LogCleaner(cleanerConfig, time);
     }
 
     /**
@@ -90,6 +102,15 @@ public final class LogManager implements Closeable {
             FLUSH_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS));
         periodicTasks.add(scheduler.scheduleWithFixedDelay(this::checkpointSafely, CHECKPOINT_INTERVAL_MS,
             CHECKPOINT_INTERVAL_MS, TimeUnit.MILLISECONDS));
+        if (cleanerConfig.backoffMs() > 0) {
+            cleanerThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "haeryu-log-cleaner");
+                thread.setDaemon(true);
+                return thread;
+            });
+            cleanerThread.scheduleWithFixedDelay(this::runCleanerSafely, cleanerConfig.backoffMs(),
+                cleanerConfig.backoffMs(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private void loadLogDir(Path logDir) throws IOException {
@@ -99,6 +120,7 @@ public final class LogManager implements Closeable {
         Map<TopicPartition, Long> recoveryPoints = readCheckpoint(logDir, OffsetCheckpointFile.RECOVERY_POINT);
         Map<TopicPartition, Long> logStartOffsets = readCheckpoint(logDir, OffsetCheckpointFile.LOG_START_OFFSET);
         Map<TopicPartition, Long> highWatermarks = readCheckpoint(logDir, OffsetCheckpointFile.HIGH_WATERMARK);
+        Map<TopicPartition, Long> cleanerOffsets = readCheckpoint(logDir, OffsetCheckpointFile.CLEANER_OFFSET);
         List<Path> children;
         try (Stream<Path> stream = Files.list(logDir)) {
             children = stream.filter(Files::isDirectory).toList();
@@ -117,7 +139,7 @@ public final class LogManager implements Closeable {
             PartitionLog partitionLog = PartitionLog.open(partitionDir.toFile(), tp,
                 PartitionMetadataFile.read(partitionDir), defaultConfig, time, scheduler, hadCleanShutdown,
                 recoveryPoints.getOrDefault(tp, 0L), logStartOffsets.getOrDefault(tp, 0L),
-                highWatermarks.getOrDefault(tp, 0L));
+                highWatermarks.getOrDefault(tp, 0L), cleanerOffsets.getOrDefault(tp, 0L));
             logs.put(tp, partitionLog);
         }
         if (!hadCleanShutdown && !children.isEmpty()) {
@@ -176,7 +198,7 @@ public final class LogManager implements Closeable {
             Files.createDirectories(partitionDir);
             PartitionMetadataFile.write(partitionDir, topicId);
             log.info("Created log for {} in {}", tp, partitionDir);
-            return PartitionLog.open(partitionDir.toFile(), tp, topicId, config, time, scheduler, true, 0, 0, 0);
+            return PartitionLog.open(partitionDir.toFile(), tp, topicId, config, time, scheduler, true, 0, 0, 0, 0);
         } catch (IOException e) {
             throw new KafkaStorageException("Failed to create log for " + tp + " in " + logDir, e);
         }
@@ -210,6 +232,7 @@ public final class LogManager implements Closeable {
         if (partitionLog == null) {
             return;
         }
+        cleaner.forget(tp);
         List<LogSegment> segments = partitionLog.closeForDeletion();
         Path dir = partitionLog.dir().toPath();
         Path renamed = dir.resolveSibling(dir.getFileName() + "." + UUID.randomUUID().toString().replace("-", "")
@@ -254,6 +277,35 @@ public final class LogManager implements Closeable {
         }
     }
 
+    /**
+     * Cleans every compacted log that is due now (see {@link LogCleaner#cleanDueLogs}) and checkpoints how far each
+     * got; the background cleaner calls this every log.cleaner.backoff.ms.
+     */
+    public List<LogCleaner.CleanResult> runCleaner() {
+        List<LogCleaner.CleanResult> results = cleaner.cleanDueLogs(logs.values());
+        if (!results.isEmpty()) {
+            try {
+                writeCleanerCheckpoints();
+            } catch (IOException e) {
+                throw new KafkaStorageException("Failed to write the cleaner offset checkpoints", e);
+            }
+        }
+        return results;
+    }
+
+    /** The cleaner, for cleaning one log on demand (see {@link LogCleaner#clean}). */
+    public LogCleaner cleaner() {
+        return cleaner;
+    }
+
+    private void runCleanerSafely() {
+        try {
+            runCleaner();
+        } catch (RuntimeException e) {
+            log.error("Log cleaner run failed", e);
+        }
+    }
+
     private void flushDueLogs() {
         for (PartitionLog partitionLog : logs.values()) {
             try {
@@ -270,6 +322,13 @@ public final class LogManager implements Closeable {
             writeCheckpoint(logDir, OffsetCheckpointFile.RECOVERY_POINT, PartitionLog::recoveryPoint);
             writeCheckpoint(logDir, OffsetCheckpointFile.LOG_START_OFFSET, PartitionLog::logStartOffset);
             writeCheckpoint(logDir, OffsetCheckpointFile.HIGH_WATERMARK, PartitionLog::highWatermark);
+        }
+        writeCleanerCheckpoints();
+    }
+
+    private void writeCleanerCheckpoints() throws IOException {
+        for (Path logDir : logDirs) {
+            writeCheckpoint(logDir, OffsetCheckpointFile.CLEANER_OFFSET, PartitionLog::cleanerCheckpoint);
         }
     }
 
@@ -299,6 +358,7 @@ public final class LogManager implements Closeable {
         }
         closed = true;
         periodicTasks.forEach(task -> task.cancel(false));
+        stopCleaner();
         try {
             for (PartitionLog partitionLog : logs.values()) {
                 partitionLog.close();
@@ -311,6 +371,21 @@ public final class LogManager implements Closeable {
             throw new UncheckedIOException("Failed to shut down the log manager cleanly", e);
         }
         log.info("Log manager shut down cleanly with {} logs", logs.size());
+    }
+
+    /** Aborts a cleaning in progress and waits for the cleaner thread, so no cleaning races the closing logs. */
+    private void stopCleaner() {
+        cleaner.stop();
+        if (cleanerThread != null) {
+            cleanerThread.shutdownNow();
+            try {
+                if (!cleanerThread.awaitTermination(30, TimeUnit.SECONDS)) {
+                    log.warn("The log cleaner did not stop within 30 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void ensureOpen() {

@@ -3,6 +3,8 @@ package io.haeryu.log;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.util.Iterator;
 
 import org.apache.kafka.common.KafkaException;
@@ -59,14 +61,37 @@ final class LogSegment implements Closeable {
 
     /** Opens the files of the segment at baseOffset in dir, creating any that are missing. */
     static LogSegment open(File dir, long baseOffset, LogConfig config, Time time) throws IOException {
-        File logFile = LogFileNames.file(dir, baseOffset, LogFileNames.LOG_SUFFIX);
+        return open(dir, baseOffset, "", config, time);
+    }
+
+    /** Creates the {@code .cleaned} files of a segment the log cleaner writes to replace segments from baseOffset. */
+    static LogSegment createCleaned(File dir, long baseOffset, LogConfig config, Time time) throws IOException {
+        for (String name : fileNames(baseOffset, LogFileNames.CLEANED_SUFFIX)) {
+            // Leftovers of an aborted clean must not be appended to.
+            Files.deleteIfExists(new File(dir, name).toPath());
+        }
+        return open(dir, baseOffset, LogFileNames.CLEANED_SUFFIX, config, time);
+    }
+
+    private static LogSegment open(File dir, long baseOffset, String fileSuffix, LogConfig config, Time time)
+        throws IOException {
+        File logFile = new File(LogFileNames.file(dir, baseOffset, LogFileNames.LOG_SUFFIX).getPath() + fileSuffix);
         FileRecords records = FileRecords.open(logFile, true, logFile.exists(), 0, false);
-        OffsetIndex offsetIndex = new OffsetIndex(LogFileNames.file(dir, baseOffset, LogFileNames.INDEX_SUFFIX),
+        OffsetIndex offsetIndex = new OffsetIndex(
+            new File(LogFileNames.file(dir, baseOffset, LogFileNames.INDEX_SUFFIX).getPath() + fileSuffix),
             baseOffset, config.segmentIndexBytes());
-        TimeIndex timeIndex = new TimeIndex(LogFileNames.file(dir, baseOffset, LogFileNames.TIME_INDEX_SUFFIX),
+        TimeIndex timeIndex = new TimeIndex(
+            new File(LogFileNames.file(dir, baseOffset, LogFileNames.TIME_INDEX_SUFFIX).getPath() + fileSuffix),
             baseOffset, config.segmentIndexBytes());
         return new LogSegment(baseOffset, records, offsetIndex, timeIndex, config.indexIntervalBytes(),
             time.milliseconds());
+    }
+
+    /** The names of the log, offset index and time index files of the segment at baseOffset, with fileSuffix. */
+    static String[] fileNames(long baseOffset, String fileSuffix) {
+        String base = String.format("%020d", baseOffset);
+        return new String[] {base + LogFileNames.LOG_SUFFIX + fileSuffix, base + LogFileNames.INDEX_SUFFIX + fileSuffix,
+            base + LogFileNames.TIME_INDEX_SUFFIX + fileSuffix};
     }
 
     long baseOffset() {
@@ -98,15 +123,21 @@ final class LogSegment implements Closeable {
             || lastOffset - baseOffset > Integer.MAX_VALUE;
     }
 
-    private long timeWaitedForRoll(long messageTimestamp, long nowMs) throws IOException {
+    private long timeWaitedForRoll(long messageTimestamp, long nowMs) {
+        long firstBatchTimestamp = firstBatchTimestamp();
+        if (firstBatchTimestamp >= 0 && messageTimestamp >= 0) {
+            return messageTimestamp - firstBatchTimestamp;
+        }
+        return nowMs - createdMs;
+    }
+
+    /** The max timestamp of the first batch (NO_TIMESTAMP if none): when the segment's data started. */
+    long firstBatchTimestamp() {
         if (rollingBasedTimestamp == UNKNOWN) {
             Iterator<FileChannelRecordBatch> batches = records.batches().iterator();
             rollingBasedTimestamp = batches.hasNext() ? batches.next().maxTimestamp() : RecordBatch.NO_TIMESTAMP;
         }
-        if (rollingBasedTimestamp >= 0 && messageTimestamp >= 0) {
-            return messageTimestamp - rollingBasedTimestamp;
-        }
-        return nowMs - createdMs;
+        return rollingBasedTimestamp;
     }
 
     /** Appends batches whose offsets are already assigned; they must all belong above this segment's base. */
@@ -212,6 +243,11 @@ final class LogSegment implements Closeable {
         return new TimestampAndOffset(batch.maxTimestamp(), batch.baseOffset(), batch.partitionLeaderEpoch());
     }
 
+    /** Reads the segment's bytes from position into buffer, up to its remaining space or the end of the file. */
+    void readInto(ByteBuffer buffer, int position) throws IOException {
+        records.readInto(buffer, position);
+    }
+
     /** All batches, for replaying producer state; headers are read lazily. */
     Iterable<FileChannelRecordBatch> batches() {
         return records.batches();
@@ -302,11 +338,22 @@ final class LogSegment implements Closeable {
         timeIndex.flush();
     }
 
-    /** Renames all files with an added suffix (e.g. ".deleted"); open channels and mappings stay usable. */
-    void addFileSuffix(String suffix) throws IOException {
-        records.renameTo(new File(records.file().getPath() + suffix));
-        offsetIndex.renameTo(new File(offsetIndex.file().getPath() + suffix));
-        timeIndex.renameTo(new File(timeIndex.file().getPath() + suffix));
+    /**
+     * Renames all files from oldSuffix to newSuffix (e.g. "" to ".deleted"); open channels and mappings stay usable.
+     * The log file goes last, so its name tells whether the index renames are done (the cleaner's swap relies on it).
+     */
+    void changeFileSuffixes(String oldSuffix, String newSuffix) throws IOException {
+        offsetIndex.renameTo(withSuffix(offsetIndex.file(), oldSuffix, newSuffix));
+        timeIndex.renameTo(withSuffix(timeIndex.file(), oldSuffix, newSuffix));
+        records.renameTo(withSuffix(records.file(), oldSuffix, newSuffix));
+    }
+
+    private static File withSuffix(File file, String oldSuffix, String newSuffix) {
+        String path = file.getPath();
+        if (!path.endsWith(oldSuffix)) {
+            throw new IllegalStateException("Expected " + path + " to end with '" + oldSuffix + "'");
+        }
+        return new File(path.substring(0, path.length() - oldSuffix.length()) + newSuffix);
     }
 
     /**

@@ -22,6 +22,8 @@ final class OffsetCheckpointFile {
     static final String RECOVERY_POINT = "recovery-point-offset-checkpoint";
     static final String LOG_START_OFFSET = "log-start-offset-checkpoint";
     static final String HIGH_WATERMARK = "replication-offset-checkpoint";
+    /** Where the log cleaner's dirty section of each log starts. */
+    static final String CLEANER_OFFSET = "cleaner-offset-checkpoint";
     private static final int VERSION = 0;
 
     private OffsetCheckpointFile() {

@@ -55,11 +55,13 @@ public final class PartitionLog {
     /** Offsets below it are known to be fsynced; recovery after a crash starts at its segment. */
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
+    /** Offsets below it were compacted by the last cleaning; the cleaner's dirty section starts here. */
+    private volatile long cleanerCheckpoint;
     private boolean closed;
 
     private PartitionLog(TopicPartition topicPartition, Uuid topicId, File dir, LogConfig config, Time time,
                          ScheduledExecutorService scheduler, LogLoader.LoadedLog loaded,
-                         ProducerStateManager producerState, long highWatermark) {
+                         ProducerStateManager producerState, long highWatermark, long cleanerCheckpoint) {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.dir = dir;
@@ -73,6 +75,7 @@ public final class PartitionLog {
         this.recoveryPoint = loaded.logEnd().offset();
         this.lastFlushMs = time.milliseconds();
         this.highWatermark = offsetMetadata(Math.min(Math.max(highWatermark, logStartOffset), logEnd.offset()));
+        this.cleanerCheckpoint = Math.min(cleanerCheckpoint, logEnd.offset());
     }
 
     /**
@@ -80,15 +83,16 @@ public final class PartitionLog {
      *
      * @param scheduler runs background flushes of rolled segments and delayed file deletions
      * @param highWatermark checkpointed high watermark; clamped to the recovered log
+     * @param cleanerCheckpoint checkpointed end of the last cleaning (0 if never cleaned)
      */
     static PartitionLog open(File dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, Time time,
                              ScheduledExecutorService scheduler, boolean hadCleanShutdown, long recoveryPoint,
-                             long logStartOffset, long highWatermark) throws IOException {
+                             long logStartOffset, long highWatermark, long cleanerCheckpoint) throws IOException {
         ProducerStateManager producerState = new ProducerStateManager(dir);
         LogLoader.LoadedLog loaded = LogLoader.load(dir, config, time, hadCleanShutdown, recoveryPoint, logStartOffset,
             producerState);
         PartitionLog partitionLog = new PartitionLog(topicPartition, topicId, dir, config, time, scheduler, loaded,
-            producerState, highWatermark);
+            producerState, highWatermark, cleanerCheckpoint);
         log.info("Loaded {} with {} segments, log start offset {}, log end offset {}", topicPartition,
             loaded.segments().size(), loaded.logStartOffset(), loaded.logEnd().offset());
         return partitionLog;
@@ -121,7 +125,7 @@ public final class PartitionLog {
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
         LogConfig cfg = config;
-        int numRecords = AppendValidator.validate(records, cfg.maxMessageBytes());
+        int numRecords = AppendValidator.validate(records, cfg, topicPartition);
         lock.lock();
         try {
             ensureOpen();
@@ -351,11 +355,14 @@ public final class PartitionLog {
         }
     }
 
-    /** Deletes the oldest segments that retention.ms / retention.bytes no longer allow; returns how many. */
+    /**
+     * Deletes the oldest segments that retention.ms / retention.bytes no longer allow; returns how many. Only logs
+     * whose cleanup.policy includes "delete" have retention.
+     */
     public int deleteRetentionBreachedSegments() {
         lock.lock();
         try {
-            if (closed) {
+            if (closed || !config.cleanupPolicyDelete()) {
                 return 0;
             }
             List<LogSegment> all = new ArrayList<>(segments.values());
@@ -374,12 +381,81 @@ public final class PartitionLog {
         for (int i = 0; i < count && segments.size() > 1; i++) {
             LogSegment segment = segments.pollFirstEntry().getValue();
             log.info("Deleting segment {} of {} ({})", segment.baseOffset(), topicPartition, reason);
-            segment.addFileSuffix(LogFileNames.DELETED_SUFFIX);
+            segment.changeFileSuffixes("", LogFileNames.DELETED_SUFFIX);
             scheduleDeletion(segment);
         }
         logStartOffset = Math.max(logStartOffset, segments.firstKey());
         if (highWatermark.offset() < logStartOffset) {
             updateHighWatermark(logStartOffset);
+        }
+    }
+
+    /** The offset below which the log is compacted, at least the log start offset. */
+    long cleanerCheckpoint() {
+        return Math.max(cleanerCheckpoint, logStartOffset);
+    }
+
+    /** The current segments in offset order, the active one last. */
+    List<LogSegment> segmentList() {
+        return new ArrayList<>(segments.values());
+    }
+
+    /** Per idempotent producer, the last offset of its last batch, which cleaning must keep (see LogCleaner). */
+    Map<Long, Long> producerLastBatchOffsets() {
+        return producerState.lastBatchOffsets();
+    }
+
+    /**
+     * Puts cleaned segments in place of the segments they were cleaned from and moves the cleaner checkpoint to
+     * newCleanerCheckpoint. Returns false, changing nothing, if retention or DeleteRecords removed one of the
+     * originals meanwhile (the caller then discards the cleaned files).
+     *
+     * <p>Crash safety: first every cleaned segment goes from {@code .cleaned} to {@code .swap}, which commits the
+     * replacement ({@link LogLoader} completes it after a crash by deleting the originals the swap segment covers);
+     * then the originals become {@code .deleted} and are deleted after file.delete.delay.ms, so reads in flight on
+     * them finish; last the {@code .swap} suffix is dropped.
+     */
+    boolean replaceSegments(List<CleanedSegment> replacements, long newCleanerCheckpoint) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            for (CleanedSegment replacement : replacements) {
+                for (LogSegment original : replacement.originals()) {
+                    if (segments.get(original.baseOffset()) != original) {
+                        return false;
+                    }
+                }
+            }
+            for (CleanedSegment replacement : replacements) {
+                replacement.cleaned().flush();
+                replacement.cleaned().changeFileSuffixes(LogFileNames.CLEANED_SUFFIX, LogFileNames.SWAP_SUFFIX);
+            }
+            for (CleanedSegment replacement : replacements) {
+                // The cleaned segment shares the first original's base offset, so put() replaces that one.
+                segments.put(replacement.cleaned().baseOffset(), replacement.cleaned());
+                for (LogSegment original : replacement.originals()) {
+                    if (original.baseOffset() != replacement.cleaned().baseOffset()) {
+                        segments.remove(original.baseOffset());
+                    }
+                    original.changeFileSuffixes("", LogFileNames.DELETED_SUFFIX);
+                    scheduleDeletion(original);
+                }
+            }
+            for (CleanedSegment replacement : replacements) {
+                replacement.cleaned().changeFileSuffixes(LogFileNames.SWAP_SUFFIX, "");
+            }
+            cleanerCheckpoint = Math.max(cleanerCheckpoint, newCleanerCheckpoint);
+            if (highWatermark.segmentBaseOffset() < activeSegment().baseOffset()) {
+                // Its byte position referred to a replaced segment.
+                highWatermark = offsetMetadata(highWatermark.offset());
+            }
+            return true;
+        } catch (IOException e) {
+            throw storageError("replace cleaned segments of", e);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -396,6 +472,24 @@ public final class PartitionLog {
         } catch (RejectedExecutionException e) {
             // Shutting down: the ".deleted" files are removed by the next load.
             log.debug("Scheduler is shut down; {} will be removed at next startup", segment);
+        }
+    }
+
+    /**
+     * Starts a new active segment now unless the active one is empty (Kafka's UnifiedLog.roll), which makes all
+     * records appended so far cleanable.
+     */
+    void rollActiveSegment() {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (activeSegment().sizeInBytes() > 0) {
+                roll();
+            }
+        } catch (IOException e) {
+            throw storageError("roll", e);
+        } finally {
+            lock.unlock();
         }
     }
 

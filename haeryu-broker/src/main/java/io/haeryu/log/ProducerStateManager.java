@@ -132,6 +132,18 @@ final class ProducerStateManager {
         return Collections.unmodifiableList(result);
     }
 
+    /** Per producer with a batch in the current epoch, the last offset of its last batch. */
+    Map<Long, Long> lastBatchOffsets() {
+        Map<Long, Long> result = new HashMap<>();
+        for (ProducerStateEntry entry : producers.values()) {
+            BatchMetadata[] batches = entry.batches();
+            if (batches.length > 0) {
+                result.put(entry.producerId(), batches[batches.length - 1].lastOffset());
+            }
+        }
+        return result;
+    }
+
     /** Writes the current state as the snapshot at offset (atomically), then drops all but the newest snapshots. */
     void takeSnapshot(long offset) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

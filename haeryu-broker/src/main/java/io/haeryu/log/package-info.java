@@ -10,5 +10,15 @@
  * the recovery point on are validated and cut at the first torn batch. Deleted segments and partitions are renamed
  * ({@code .deleted}, {@code -delete}) and removed after {@code file.delete.delay.ms} so in-flight zero-copy reads
  * can finish.
+ *
+ * <p>Retention applies to logs whose {@code cleanup.policy} contains {@code delete}; logs whose policy contains
+ * {@code compact} are compacted by the {@link io.haeryu.log.LogCleaner} (on its own thread, every
+ * {@code log.cleaner.backoff.ms}): a bounded {@link io.haeryu.log.CleanerOffsetMap} maps each key of the dirty section
+ * (from the {@code cleaner-offset-checkpoint} up to the active segment, the high watermark and
+ * {@code min.compaction.lag.ms}) to its latest offset, a {@link io.haeryu.log.SegmentCleaner} rewrites the older
+ * segments in size-bounded groups through a {@link io.haeryu.log.CompactionFilter} (latest record per key,
+ * tombstones until {@code delete.retention.ms} past the cleaning that first kept them, control batches and each
+ * producer's last batch), and {@link io.haeryu.log.PartitionLog} swaps the {@code .cleaned} files in via
+ * {@code .swap}; {@link io.haeryu.log.LogLoader} rolls an interrupted swap back or forward. Offsets never change.
  */
 package io.haeryu.log;

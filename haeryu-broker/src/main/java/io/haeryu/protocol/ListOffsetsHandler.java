@@ -1,7 +1,6 @@
 package io.haeryu.protocol;
 
 import io.haeryu.cluster.MetadataImage;
-import io.haeryu.cluster.TopicInfo;
 import io.haeryu.cluster.ZkMetadataStore;
 import io.haeryu.log.PartitionLog;
 import io.haeryu.log.TimestampAndOffset;
@@ -9,7 +8,6 @@ import io.haeryu.replication.Partition;
 import io.haeryu.replication.ReplicaManager;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
@@ -42,23 +40,19 @@ final class ListOffsetsHandler implements RequestHandler<ListOffsetsRequest> {
         ListOffsetsResponseData data = new ListOffsetsResponseData();
         for (ListOffsetsTopic t : request.topics()) {
             ListOffsetsTopicResponse tr = new ListOffsetsTopicResponse().setName(t.name());
-            TopicInfo topic = image.topicsByName().get(t.name());
             for (ListOffsetsPartition p : t.partitions()) {
-                tr.partitions().add(answer(topic, t.name(), p, request.version()));
+                tr.partitions().add(answer(image, t.name(), p, request.version()));
             }
             data.topics().add(tr);
         }
         return CompletableFuture.completedFuture(new ListOffsetsResponse(data));
     }
 
-    private ListOffsetsPartitionResponse answer(TopicInfo topic, String name, ListOffsetsPartition p, short version) {
+    private ListOffsetsPartitionResponse answer(MetadataImage image, String name, ListOffsetsPartition p, short version) {
         ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
             .setOffset(-1).setTimestamp(-1).setLeaderEpoch(-1);
         try {
-            if (topic == null) {
-                throw new UnknownTopicOrPartitionException("Topic " + name + " does not exist");
-            }
-            Partition partition = replicas.leaderPartition(topic, p.partitionIndex());
+            Partition partition = LeaderPartitions.find(image, replicas, name, p.partitionIndex());
             LeaderEpochs.check(p.currentLeaderEpoch(), partition);
             PartitionLog log = partition.log();
             long hw = log.highWatermark();

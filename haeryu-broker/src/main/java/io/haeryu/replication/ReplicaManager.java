@@ -8,6 +8,8 @@ import io.haeryu.config.TopicConfigs;
 import io.haeryu.log.LogConfig;
 import io.haeryu.log.LogManager;
 import io.haeryu.log.PartitionLog;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,8 +94,23 @@ public final class ReplicaManager {
             }
             PartitionState state = topic.partitions().get(e.getKey().partition());
             e.getValue().updateLeadership(state.leaderEpoch(), state.isr());
-            e.getValue().log().updateConfig(logConfig(topic.configs()));
         }
+        // Every local log, not only the partitions served so far: logs loaded at start-up run retention with the
+        // default config until told otherwise, and a topic's overrides must apply to them before first use.
+        for (PartitionLog plog : logManager.allLogs()) {
+            TopicInfo topic = current.topicsByName().get(plog.topicPartition().topic());
+            if (topic != null && topic.topicId().equals(plog.topicId())) {
+                LogConfig wanted = logConfig(topic.configs());
+                if (!wanted.equals(plog.config())) {
+                    plog.updateConfig(wanted);
+                }
+            }
+        }
+    }
+
+    /** The logs this broker holds, led or not, for DescribeLogDirs. */
+    public Collection<PartitionLog> localLogs() {
+        return logManager.allLogs();
     }
 
     private void deleteTopicLogs(String topic, Uuid topicId, int partitionCount) {
@@ -111,6 +128,8 @@ public final class ReplicaManager {
 
     LogConfig logConfig(Map<String, String> overrides) {
         Map<String, Object> v = TopicConfigs.resolve(config, overrides);
+        @SuppressWarnings("unchecked")
+        List<String> cleanupPolicy = (List<String>) v.get(TopicConfigs.CLEANUP_POLICY);
         return LogConfig.builder()
             .segmentBytes((Integer) v.get(TopicConfigs.SEGMENT_BYTES))
             .segmentMs((Long) v.get(TopicConfigs.SEGMENT_MS))
@@ -124,6 +143,12 @@ public final class ReplicaManager {
             .fileDeleteDelayMs((Long) v.get(TopicConfigs.FILE_DELETE_DELAY_MS))
             .flushIntervalMessages((Long) v.get(TopicConfigs.FLUSH_MESSAGES))
             .flushIntervalMs((Long) v.get(TopicConfigs.FLUSH_MS))
+            .cleanupPolicyCompact(cleanupPolicy.contains("compact"))
+            .cleanupPolicyDelete(cleanupPolicy.contains("delete"))
+            .deleteRetentionMs((Long) v.get(TopicConfigs.DELETE_RETENTION_MS))
+            .minCompactionLagMs((Long) v.get(TopicConfigs.MIN_COMPACTION_LAG_MS))
+            .maxCompactionLagMs((Long) v.get(TopicConfigs.MAX_COMPACTION_LAG_MS))
+            .minCleanableDirtyRatio((Double) v.get(TopicConfigs.MIN_CLEANABLE_DIRTY_RATIO))
             .build();
     }
 }

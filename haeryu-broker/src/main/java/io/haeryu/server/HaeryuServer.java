@@ -3,6 +3,7 @@ package io.haeryu.server;
 import io.haeryu.cluster.BrokerIdInUseException;
 import io.haeryu.cluster.BrokerRegistration;
 import io.haeryu.cluster.EmbeddedZooKeeper;
+import io.haeryu.cluster.MetadataImage;
 import io.haeryu.cluster.TopicService;
 import io.haeryu.cluster.ZkMetadataStore;
 import io.haeryu.config.BrokerConfig;
@@ -79,7 +80,8 @@ public final class HaeryuServer implements AutoCloseable {
         ExecutorService blocking = Executors.newFixedThreadPool(config.numIoThreads(), daemon("haeryu-io"));
         closeables.push(blocking::shutdownNow);
 
-        LogManager logManager = new LogManager(logDirs, LogConfig.defaults(), Time.SYSTEM, scheduler);
+        LogManager logManager = new LogManager(logDirs, LogConfig.defaults(), Time.SYSTEM, scheduler,
+            config.retentionCheckIntervalMs());
         logManager.startup();
         closeables.push(logManager);
 
@@ -100,12 +102,13 @@ public final class HaeryuServer implements AutoCloseable {
         FetchPurgatory purgatory = new FetchPurgatory(scheduler);
         ReplicaManager replicas = new ReplicaManager(config.brokerId(), config, logManager, purgatory);
         metadata.addListener(replicas::onMetadataChange);
+        // The image loaded at start-up is not announced to listeners: apply its topic configs to the logs just loaded.
+        replicas.onMetadataChange(MetadataImage.EMPTY, metadata.image());
 
         ApiRegistry apis = new ApiRegistry();
         TopicService topics = new TopicService(metadata, config);
         ProducerIdManager producerIds = new ProducerIdManager(metadata::allocateProducerIdBlock);
-        BrokerApis.registerCore(apis, new BrokerApis.Services(config.brokerId(), metadata, topics, replicas,
-            producerIds, config.autoCreateTopicsEnable(), config.deleteTopicEnable(), blocking));
+        BrokerApis.registerCore(apis, new BrokerApis.Services(config, metadata, topics, replicas, producerIds, blocking));
 
         OffsetsTopic offsetsTopic = new OffsetsTopic(config.brokerId(), config, metadata, topics, replicas, blocking);
         ExecutorEventLoops groupLoops = new ExecutorEventLoops(GROUP_COORDINATOR_THREADS);
@@ -113,7 +116,6 @@ public final class HaeryuServer implements AutoCloseable {
         GroupCoordinator groups = new GroupCoordinator(groupConfig(config), offsetsTopic, groupLoops);
         closeables.push(groups::shutdown);
         GroupApis.registerAll(apis, groups, offsetsTopic);
-        offsetsTopic.attach(groups);
         metadata.addListener(offsetsTopic);
 
         socketServer = new SocketServer(apis, new SocketServer.Settings(config.socketRequestMaxBytes(),
@@ -139,6 +141,8 @@ public final class HaeryuServer implements AutoCloseable {
         } else {
             registerWaitingForStaleSession(registration);
         }
+        // After registration, so the broker counts itself when deciding whether __consumer_offsets can be created.
+        offsetsTopic.attach(groups);
     }
 
     /**

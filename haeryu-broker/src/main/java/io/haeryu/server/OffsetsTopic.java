@@ -70,7 +70,17 @@ final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, Metadata
     /** Starts tracking leadership for {@code coordinator}; loads the partitions this broker already leads. */
     synchronized void attach(GroupCoordinator coordinator) {
         this.coordinator = coordinator;
-        onChange(MetadataImage.EMPTY, metadata.image());
+        MetadataImage image = metadata.image();
+        onChange(MetadataImage.EMPTY, image);
+        // Created ahead of the first consumer, which would otherwise wait for it, once the cluster is big enough
+        // for the configured replication factor (a smaller cluster still gets it on first use, capped).
+        if (image.topic(NAME).isEmpty() && image.brokers().size() >= configuredReplicationFactor()) {
+            createInBackground();
+        }
+    }
+
+    private short configuredReplicationFactor() {
+        return config.getShort(BrokerConfig.OFFSETS_TOPIC_REPLICATION_FACTOR);
     }
 
     @Override
@@ -93,7 +103,7 @@ final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, Metadata
         blockingExecutor.execute(() -> {
             try {
                 int live = metadata.image().brokers().size();
-                short wanted = config.getShort(BrokerConfig.OFFSETS_TOPIC_REPLICATION_FACTOR);
+                short wanted = configuredReplicationFactor();
                 short rf = (short) Math.max(1, Math.min(wanted, live));
                 if (rf < wanted) {
                     log.warn("Creating {} with replication factor {} instead of offsets.topic.replication.factor={}:"

@@ -30,13 +30,64 @@ final class LogTestSupport implements AutoCloseable {
         this.logDir = logDir;
     }
 
+    /** No background cleaner (tests run it explicitly) and a small offset map. */
+    static final CleanerConfig TEST_CLEANER = new CleanerConfig(1024 * 1024, 64 * 1024, 0);
+
     /** A started LogManager; abandon it without close() to simulate a crash. */
     LogManager startManager(LogConfig config) {
+        return startManager(config, TEST_CLEANER);
+    }
+
+    LogManager startManager(LogConfig config, CleanerConfig cleanerConfig) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         schedulers.add(scheduler);
-        LogManager manager = new LogManager(List.of(logDir), config, time, scheduler, 3_600_000L);
+        LogManager manager = new LogManager(List.of(logDir), config, time, scheduler, 3_600_000L, cleanerConfig);
         manager.startup();
         return manager;
+    }
+
+    /** One record as read back: value null for a tombstone. */
+    record KeyedRecord(long offset, String key, String value) {
+    }
+
+    /** A batch of keyed records from alternating keys and values (a null value is a tombstone). */
+    static MemoryRecords keyed(Compression compression, long timestamp, String... keysAndValues) {
+        SimpleRecord[] records = new SimpleRecord[keysAndValues.length / 2];
+        for (int i = 0; i < records.length; i++) {
+            String value = keysAndValues[2 * i + 1];
+            records[i] = new SimpleRecord(timestamp, keysAndValues[2 * i].getBytes(StandardCharsets.UTF_8),
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+        }
+        return MemoryRecords.withRecords(compression, records);
+    }
+
+    /** Every batch from the log start to the log end, read like a consumer. */
+    static List<RecordBatch> readAllBatches(PartitionLog log) {
+        List<RecordBatch> result = new ArrayList<>();
+        long next = log.logStartOffset();
+        while (next < log.logEndOffset()) {
+            List<RecordBatch> batches = batches(log.read(next, 1024 * 1024, log.highWatermark(), true).records());
+            result.addAll(batches);
+            next = batches.get(batches.size() - 1).nextOffset();
+        }
+        return result;
+    }
+
+    /** Every record from the log start to the log end. */
+    static List<KeyedRecord> readKeyed(PartitionLog log) {
+        List<KeyedRecord> result = new ArrayList<>();
+        for (RecordBatch batch : readAllBatches(log)) {
+            for (Record record : batch) {
+                if (record.offset() >= log.logStartOffset()) {
+                    result.add(new KeyedRecord(record.offset(), string(record.key()), string(record.value())));
+                }
+            }
+        }
+        return result;
+    }
+
+    private static String string(java.nio.ByteBuffer buffer) {
+        return buffer == null ? null : StandardCharsets.UTF_8.decode(buffer).toString();
     }
 
     static MemoryRecords records(long timestamp, String... values) {

@@ -6,7 +6,12 @@ import picocli.CommandLine.Command;
 /** The {@code haeryu} command. */
 @Command(name = "haeryu", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Haeryu: a Kafka-compatible event streaming platform.",
-    subcommands = {ServerCommand.class, CommandLine.HelpCommand.class})
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:ok", "1:the operation failed", "2:usage error", "3:topic or group not found",
+        "4:cannot reach the cluster"},
+    subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
+        GroupCommand.class, ClusterCommand.class, BenchCommand.class, CompletionCommand.class,
+        CommandLine.HelpCommand.class})
 public final class HaeryuCli {
 
     public static void main(String[] args) {

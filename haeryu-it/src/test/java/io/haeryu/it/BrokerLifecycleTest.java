@@ -22,7 +22,7 @@ class BrokerLifecycleTest {
     @Test
     void logsStartedStopsOnSigtermAndKeepsDataAcrossRestart() throws Exception {
         // --config FILE here; every other test passes --override key=value
-        try (BrokerProcess broker = BrokerProcess.start(Map.of("num.partitions", "3"), true)) {
+        try (BrokerProcess broker = BrokerProcess.start(Map.of("num.partitions", "3"), BrokerProcess.Launch.CONFIG_FILE)) {
             List<String> log = Files.readAllLines(broker.logFile());
             if (BrokerProcess.isKafkaImpl()) {
                 assertThat(log).anyMatch(l -> l.contains("started"));

@@ -49,7 +49,10 @@ public final class BrokerProcess implements TestBroker {
     }
 
     private final Map<String, String> overrides;
-    private final boolean viaConfigFile;
+    /** How a Haeryu broker is launched: the CLI main class with --override, with --config FILE, or bin/haeryu. */
+    public enum Launch { OVERRIDES, CONFIG_FILE, README_LAUNCHER }
+
+    private final Launch launch;
     private final boolean kafka;
     private final Path workDir;
     private final Path dataDir;
@@ -61,9 +64,9 @@ public final class BrokerProcess implements TestBroker {
     private long lastStartMillis;
     private boolean lastStopForced;
 
-    private BrokerProcess(Map<String, String> overrides, boolean viaConfigFile) {
+    private BrokerProcess(Map<String, String> overrides, Launch launch) {
         this.overrides = new LinkedHashMap<>(overrides);
-        this.viaConfigFile = viaConfigFile;
+        this.launch = launch;
         this.kafka = "kafka".equalsIgnoreCase(setting("haeryu.it.impl", "HAERYU_IT_IMPL", "haeryu"));
         try {
             this.workDir = Files.createTempDirectory("haeryu-it-");
@@ -78,15 +81,16 @@ public final class BrokerProcess implements TestBroker {
 
     /** Starts a broker with the given Kafka-style config overrides and waits until it serves requests. */
     public static BrokerProcess start(Map<String, String> overrides) {
-        return start(overrides, false);
+        return start(overrides, Launch.OVERRIDES);
     }
 
     /**
-     * Like {@link #start(Map)}; with {@code viaConfigFile} the whole config (listener, data dir, overrides) is
-     * written to a properties file passed as {@code --config FILE} instead of {@code --override}s.
+     * Like {@link #start(Map)}; {@link Launch#CONFIG_FILE} writes the whole config (listener, data dir, overrides)
+     * to a properties file passed as {@code --config FILE}; {@link Launch#README_LAUNCHER} runs the README's
+     * {@code bin/haeryu server} with {@code --override}s, exactly as a user would.
      */
-    public static BrokerProcess start(Map<String, String> overrides, boolean viaConfigFile) {
-        BrokerProcess b = new BrokerProcess(overrides, viaConfigFile);
+    public static BrokerProcess start(Map<String, String> overrides, Launch launch) {
+        BrokerProcess b = new BrokerProcess(overrides, launch);
         try {
             b.launch();
         } catch (RuntimeException | Error e) {
@@ -216,8 +220,13 @@ public final class BrokerProcess implements TestBroker {
             cmd.add("-Dlog4j2.configurationFile=" + writeLog4j());
             cmd.addAll(List.of("-cp", lib + "/*", "kafka.Kafka", conf.toString()));
         } else {
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.haeryu.cli.HaeryuCli", "server"));
-            if (viaConfigFile) {
+            if (launch == Launch.README_LAUNCHER) {
+                cmd.clear(); // the launcher picks the JVM and its options itself
+                cmd.addAll(List.of(repoRoot().resolve("bin/haeryu").toString(), "server"));
+            } else {
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.haeryu.cli.HaeryuCli", "server"));
+            }
+            if (launch == Launch.CONFIG_FILE) {
                 Properties p = new Properties();
                 p.putAll(haeryuConfig());
                 Path conf = workDir.resolve("server.properties");
@@ -235,7 +244,9 @@ public final class BrokerProcess implements TestBroker {
                 }
             }
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd)
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("HAERYU_HEAP_OPTS", "-Xmx512m");
+        pb
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -392,6 +403,12 @@ public final class BrokerProcess implements TestBroker {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The project root: surefire runs in the module directory, haeryu-it/. */
+    static Path repoRoot() {
+        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        return Files.exists(dir.resolve("bin/haeryu")) ? dir : dir.getParent();
     }
 
     static String javaBinary() {

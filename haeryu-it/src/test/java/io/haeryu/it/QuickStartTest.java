@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The Kafka quick start, with Kafka's own console producer and console consumer as separate processes. */
+/**
+ * The Kafka quick start against a broker started by the README's command ({@code bin/haeryu server}), with
+ * Kafka's own console producer and console consumer as separate processes.
+ */
 @Timeout(180)
 class QuickStartTest {
 
@@ -25,7 +28,7 @@ class QuickStartTest {
 
     @BeforeAll
     static void startBroker() {
-        broker = TestBroker.forSimpleTests();
+        broker = TestBroker.forSimpleTests(BrokerProcess.Launch.README_LAUNCHER);
     }
 
     @AfterAll

@@ -13,6 +13,11 @@ public interface TestBroker extends AutoCloseable {
      * (system property or env var, also {@code HAERYU_IT_BOOTSTRAP}), else a fresh {@link BrokerProcess}.
      */
     static TestBroker forSimpleTests() {
+        return forSimpleTests(BrokerProcess.Launch.OVERRIDES);
+    }
+
+    /** As {@link #forSimpleTests()}, launching our own broker the given way. */
+    static TestBroker forSimpleTests(BrokerProcess.Launch launch) {
         String external = BrokerProcess.setting("haeryu.it.bootstrap", "HAERYU_IT_BOOTSTRAP", null);
         if (external != null) {
             return new TestBroker() {
@@ -32,6 +37,6 @@ public interface TestBroker extends AutoCloseable {
                 }
             };
         }
-        return BrokerProcess.start();
+        return BrokerProcess.start(java.util.Map.of(), launch);
     }
 }

@@ -1,4 +1,4 @@
-package io.haeryu.cluster;
+package io.haeryu.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.haeryu.cluster;
+package io.haeryu.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,23 +6,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Just enough JSON for the znode payloads (objects, arrays, strings, integers, booleans, null); the broker has
- * no JSON library on its classpath and the payloads are small and flat.
+ * Just enough JSON for ZooKeeper payloads and the CLI's {@code --output json}: objects, arrays, strings, numbers,
+ * booleans, null. The documents are small, so a few lines here beat a JSON library on every classpath.
  */
-final class Json {
+public final class Json {
 
     private Json() {
     }
 
-    /** Writes maps (string keys), lists, strings, numbers, booleans and null. */
-    static String write(Object value) {
+    /** Writes maps, iterables, strings, numbers, booleans and null; other values as their string form. */
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder();
         write(value, out);
         return out.toString();
     }
 
     /** Parses to {@link LinkedHashMap}, {@link ArrayList}, String, Long, Boolean or null. */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Parser parser = new Parser(text);
         Object value = parser.value();
         parser.skipWhitespace();
@@ -42,13 +42,13 @@ final class Json {
             String sep = "";
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 out.append(sep);
-                writeString((String) e.getKey(), out);
+                writeString(String.valueOf(e.getKey()), out);
                 out.append(':');
                 write(e.getValue(), out);
                 sep = ",";
             }
             out.append('}');
-        } else if (value instanceof List<?> list) {
+        } else if (value instanceof Iterable<?> list) {
             out.append('[');
             String sep = "";
             for (Object element : list) {
@@ -58,7 +58,7 @@ final class Json {
             }
             out.append(']');
         } else {
-            throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON");
+            writeString(value.toString(), out);
         }
     }
 
