@@ -115,7 +115,7 @@ public final class HaeryuServer implements AutoCloseable {
         closeables.push(groupLoops);
         GroupCoordinator groups = new GroupCoordinator(groupConfig(config), offsetsTopic, groupLoops);
         closeables.push(groups::shutdown);
-        GroupApis.registerAll(apis, groups, offsetsTopic);
+        GroupApis.registerAll(apis, groups, offsetsTopic, tp -> metadata.image().partition(tp).isPresent());
         metadata.addListener(offsetsTopic);
 
         socketServer = new SocketServer(apis, new SocketServer.Settings(config.socketRequestMaxBytes(),

@@ -279,6 +279,34 @@ class GroupAdminTest {
                 .extracting(GroupListing::groupId).doesNotContain(group).contains(idle);
     }
 
+    @Test
+    void badInputGetsKafkasErrors() throws Exception {
+        String topic = Clients.uniqueTopic("bad");
+        String group = Clients.uniqueTopic("g");
+        Clients.createTopic(admin, topic, 1);
+        TopicPartition ok = new TopicPartition(topic, 0);
+        admin.alterConsumerGroupOffsets(group, Map.of(ok, new OffsetAndMetadata(0))).all()
+                .get(30, TimeUnit.SECONDS);
+        // a commit to a topic or partition that does not exist
+        for (TopicPartition unknown : List.of(new TopicPartition(Clients.uniqueTopic("nope"), 0),
+                new TopicPartition(topic, 7))) {
+            assertThatThrownBy(() -> admin.alterConsumerGroupOffsets(group,
+                    Map.of(unknown, new OffsetAndMetadata(5))).partitionResult(unknown).get(30, TimeUnit.SECONDS))
+                    .as("commit to %s", unknown).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.UnknownTopicOrPartitionException.class);
+        }
+        assertThat(committed(group)).containsOnlyKeys(ok);
+        // groups that do not exist
+        String missing = Clients.uniqueTopic("g-missing");
+        assertThatThrownBy(() -> admin.deleteConsumerGroups(List.of(missing)).all().get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(org.apache.kafka.common.errors.GroupIdNotFoundException.class);
+        assertThatThrownBy(() -> admin.describeConsumerGroups(List.of(missing)).all().get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(org.apache.kafka.common.errors.GroupIdNotFoundException.class);
+        assertThat(committed(missing)).isEmpty();
+    }
+
     private static Map<TopicPartition, OffsetAndMetadata> committed(String group) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>(admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS));

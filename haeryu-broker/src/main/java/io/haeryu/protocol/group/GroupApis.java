@@ -8,9 +8,12 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResultCollection;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
+import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.LeaveGroupResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -28,8 +31,6 @@ import org.apache.kafka.common.requests.LeaveGroupRequest;
 import org.apache.kafka.common.requests.LeaveGroupResponse;
 import org.apache.kafka.common.requests.ListGroupsRequest;
 import org.apache.kafka.common.requests.ListGroupsResponse;
-import org.apache.kafka.common.requests.OffsetCommitRequest;
-import org.apache.kafka.common.requests.OffsetCommitResponse;
 import org.apache.kafka.common.requests.OffsetDeleteRequest;
 import org.apache.kafka.common.requests.OffsetDeleteResponse;
 import org.apache.kafka.common.requests.SyncGroupRequest;
@@ -45,10 +46,17 @@ public final class GroupApis {
     /** Only classic groups exist here, so a ListGroups types filter (v5) either includes them or excludes all. */
     private static final String CLASSIC_GROUP_TYPE = "classic";
 
+    private static final short DESCRIBE_GROUPS_NOT_FOUND_MIN_VERSION = 6;
+
     private GroupApis() {
     }
 
-    public static void registerAll(ApiRegistry registry, GroupCoordinator coordinator, CoordinatorLocator locator) {
+    /**
+     * @param partitionExists whether the cluster has a topic partition: OffsetCommit answers
+     *     UNKNOWN_TOPIC_OR_PARTITION for the others, as Kafka does
+     */
+    public static void registerAll(ApiRegistry registry, GroupCoordinator coordinator, CoordinatorLocator locator,
+                                   Predicate<TopicPartition> partitionExists) {
         registry.register(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(coordinator, locator));
         registry.register(ApiKeys.JOIN_GROUP, 0, 9, joinGroup(coordinator));
         registry.register(ApiKeys.SYNC_GROUP, 0, 5, (RequestHandler<SyncGroupRequest>) (context, request) ->
@@ -57,19 +65,38 @@ public final class GroupApis {
             coordinator.heartbeat(request.data()).thenApply(HeartbeatResponse::new));
         registry.register(ApiKeys.LEAVE_GROUP, 0, 5, leaveGroup(coordinator));
         // v10+ name topics by id, which needs the metadata layer: not registered.
-        registry.register(ApiKeys.OFFSET_COMMIT, 2, 9, (RequestHandler<OffsetCommitRequest>) (context, request) ->
-            coordinator.commitOffsets(request.data(), request.version()).thenApply(OffsetCommitResponse::new));
+        registry.register(ApiKeys.OFFSET_COMMIT, 2, 9, new OffsetCommitHandler(coordinator, partitionExists));
         registry.register(ApiKeys.OFFSET_FETCH, 1, 9, new OffsetFetchHandler(coordinator));
         registry.register(ApiKeys.OFFSET_DELETE, 0, 0, (RequestHandler<OffsetDeleteRequest>) (context, request) ->
             coordinator.deleteOffsets(request.data()).thenApply(OffsetDeleteResponse::new));
-        registry.register(ApiKeys.DESCRIBE_GROUPS, 0, 5, (RequestHandler<DescribeGroupsRequest>) (context, request) ->
-            coordinator.describeGroups(request.data().groups()).thenApply(groups ->
-                new DescribeGroupsResponse(new DescribeGroupsResponseData().setGroups(groups))));
+        registry.register(ApiKeys.DESCRIBE_GROUPS, 0, 6, describeGroups(coordinator));
         registry.register(ApiKeys.LIST_GROUPS, 0, 5, listGroups(coordinator));
         registry.register(ApiKeys.DELETE_GROUPS, 0, 2, (RequestHandler<DeleteGroupsRequest>) (context, request) ->
             coordinator.deleteGroups(request.data().groupsNames()).thenApply(results ->
                 new DeleteGroupsResponse(new DeleteGroupsResponseData()
                     .setResults(new DeletableGroupResultCollection(results.iterator())))));
+    }
+
+    /** v6 (KIP-1043) reports a group that does not exist as GROUP_ID_NOT_FOUND; older versions as state Dead. */
+    private static RequestHandler<DescribeGroupsRequest> describeGroups(GroupCoordinator coordinator) {
+        return (context, request) -> coordinator.describeGroups(request.data().groups()).thenApply(groups -> {
+            if (request.version() >= DESCRIBE_GROUPS_NOT_FOUND_MIN_VERSION) {
+                for (DescribedGroup group : groups) {
+                    if (isUnknown(group)) {
+                        group.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                            .setErrorMessage("Group " + group.groupId() + " not found.")
+                            .setGroupState("");
+                    }
+                }
+            }
+            return new DescribeGroupsResponse(new DescribeGroupsResponseData().setGroups(groups));
+        });
+    }
+
+    /** How the coordinator describes a group it does not have: Dead, without protocol or members. */
+    private static boolean isUnknown(DescribedGroup group) {
+        return group.errorCode() == Errors.NONE.code() && "Dead".equals(group.groupState())
+            && group.protocolType().isEmpty() && group.members().isEmpty();
     }
 
     private static RequestHandler<JoinGroupRequest> joinGroup(GroupCoordinator coordinator) {
