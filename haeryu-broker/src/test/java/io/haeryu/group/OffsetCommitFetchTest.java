@@ -180,6 +180,28 @@ class OffsetCommitFetchTest {
     }
 
     @Test
+    void offsetDeleteOfATopicTheClusterDoesNotHaveIsUnknownTopicOrPartition() {
+        kit.commit(GROUP, "", -1, 0, 4);
+        kit.knownPartitions = tp -> tp.topic().equals(TOPIC);
+
+        OffsetDeleteResponse response = kit.send(new OffsetDeleteRequest.Builder(new OffsetDeleteRequestData()
+            .setGroupId(GROUP).setTopics(new OffsetDeleteRequestTopicCollection(List.of(
+                deleteTopic(TOPIC), deleteTopic("gone")).iterator()))).build((short) 0));
+
+        assertThat(response.data().errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(Errors.forCode(response.data().topics().find(TOPIC).partitions().find(0).errorCode()))
+            .isEqualTo(Errors.NONE);
+        assertThat(Errors.forCode(response.data().topics().find("gone").partitions().find(0).errorCode()))
+            .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        assertThat(fetchV8(List.of(0)).topics().get(0).partitions().get(0).committedOffset()).isEqualTo(-1L);
+
+        OffsetDeleteResponse noGroup = kit.send(new OffsetDeleteRequest.Builder(new OffsetDeleteRequestData()
+            .setGroupId("no-such-group").setTopics(new OffsetDeleteRequestTopicCollection(List.of(
+                deleteTopic("gone")).iterator()))).build((short) 0));
+        assertThat(noGroup.data().errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+    }
+
+    @Test
     void offsetDeleteRefusesTopicsTheGroupConsumes() {
         JoinGroupResponseData member = kit.stableGroup(GROUP, 1).get(0);
         kit.commit(GROUP, member.memberId(), member.generationId(), 0, 1);

@@ -296,6 +296,11 @@ class GroupAdminTest {
                     .hasCauseInstanceOf(org.apache.kafka.common.errors.UnknownTopicOrPartitionException.class);
         }
         assertThat(committed(group)).containsOnlyKeys(ok);
+        // OffsetDelete naming a topic that does not exist
+        TopicPartition gone = new TopicPartition(Clients.uniqueTopic("nope"), 0);
+        assertThatThrownBy(() -> admin.deleteConsumerGroupOffsets(group, Set.of(gone)).partitionResult(gone)
+                .get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(org.apache.kafka.common.errors.UnknownTopicOrPartitionException.class);
         // groups that do not exist
         String missing = Clients.uniqueTopic("g-missing");
         assertThatThrownBy(() -> admin.deleteConsumerGroups(List.of(missing)).all().get(30, TimeUnit.SECONDS))
