@@ -44,6 +44,8 @@ public final class ControllerElection implements AutoCloseable {
 
     /** The epoch of the term this broker last won. */
     private volatile int wonEpoch = NO_EPOCH;
+    /** The version of {@code /controller_epoch} written when that term was won; the controller's writes check it. */
+    private volatile int wonEpochZkVersion = -1;
     private volatile boolean closed;
 
     /** @param store a started store; the election shares its ZooKeeper session */
@@ -68,6 +70,11 @@ public final class ControllerElection implements AutoCloseable {
     /** The epoch of this broker's current term, or {@link #NO_EPOCH} if it is not the controller. */
     public int epoch() {
         return isController() ? wonEpoch : NO_EPOCH;
+    }
+
+    /** The znode version of {@code /controller_epoch} for this broker's current term. */
+    public int epochZkVersion() {
+        return wonEpochZkVersion;
     }
 
     /** Steps down (deleting {@code /controller} if this session owns it) and stops competing. */
@@ -112,6 +119,7 @@ public final class ControllerElection implements AutoCloseable {
                                     .forPath(ZkPaths.CONTROLLER, ZkPayloads.controller(brokerId, System.currentTimeMillis())),
                             client.transactionOp().setData().withVersion(epochStat.getVersion())
                                     .forPath(ZkPaths.CONTROLLER_EPOCH, ZkPayloads.controllerEpoch(nextEpoch))));
+                    wonEpochZkVersion = epochStat.getVersion() + 1;
                     wonEpoch = nextEpoch;
                     log.info("Broker {} is the controller with epoch {}", brokerId, nextEpoch);
                     return;

@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -13,18 +14,26 @@ import org.apache.kafka.common.Uuid;
  *
  * @param clusterId    null only in {@link #EMPTY}, before a store has read it
  * @param controllerId the controller's broker id, -1 if there is none
+ * @param shuttingDownBrokers live brokers in controlled shutdown: the controller moves leadership away from them
  */
 public record MetadataImage(String clusterId,
                             Map<Integer, BrokerRegistration> brokers,
                             Map<String, TopicInfo> topicsByName,
                             Map<Uuid, TopicInfo> topicsById,
-                            int controllerId) {
+                            int controllerId,
+                            Set<Integer> shuttingDownBrokers) {
 
     public static final int NO_CONTROLLER = -1;
 
     public static final MetadataImage EMPTY = new MetadataImage(null, Map.of(), Map.of(), Map.of(), NO_CONTROLLER);
 
+    public MetadataImage(String clusterId, Map<Integer, BrokerRegistration> brokers, Map<String, TopicInfo> topicsByName,
+                         Map<Uuid, TopicInfo> topicsById, int controllerId) {
+        this(clusterId, brokers, topicsByName, topicsById, controllerId, Set.of());
+    }
+
     public MetadataImage {
+        shuttingDownBrokers = Set.copyOf(shuttingDownBrokers);
         brokers = Map.copyOf(brokers);
         topicsByName = Map.copyOf(topicsByName);
         topicsById = Map.copyOf(topicsById);

@@ -2,6 +2,8 @@ package io.haeryu.cluster;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.Uuid;
@@ -26,12 +28,16 @@ final class MetadataImageLoader {
         Map<String, TopicInfo> topicsByName = new HashMap<>();
         Map<Uuid, TopicInfo> topicsById = new HashMap<>();
         int controllerId = MetadataImage.NO_CONTROLLER;
+        Set<Integer> shuttingDown = new HashSet<>();
         for (Map.Entry<String, byte[]> node : nodes.entrySet()) {
             String path = node.getKey();
             try {
                 String brokerId = ZkPaths.childName(ZkPaths.BROKER_IDS, path);
                 String topicName = ZkPaths.childName(ZkPaths.TOPICS, path);
-                if (brokerId != null) {
+                String stopping = ZkPaths.childName(ZkPaths.CONTROLLED_SHUTDOWN, path);
+                if (stopping != null) {
+                    shuttingDown.add(Integer.parseInt(stopping));
+                } else if (brokerId != null) {
                     BrokerRegistration broker = ZkPayloads.decodeBroker(Integer.parseInt(brokerId), node.getValue());
                     brokers.put(broker.id(), broker);
                 } else if (topicName != null) {
@@ -51,7 +57,8 @@ final class MetadataImageLoader {
                 log.warn("Ignoring unreadable znode {}: {}", path, e.toString());
             }
         }
-        return new MetadataImage(clusterId, brokers, topicsByName, topicsById, controllerId);
+        shuttingDown.retainAll(brokers.keySet());
+        return new MetadataImage(clusterId, brokers, topicsByName, topicsById, controllerId, shuttingDown);
     }
 
     /** @return the topic, or null while some of its partition states or its config are missing */

@@ -48,7 +48,8 @@ public final class ZkMetadataStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZkMetadataStore.class);
     /** Subtrees the image is built from. */
     private static final List<String> CACHED_ROOTS = List.of(ZkPaths.BROKERS, ZkPaths.TOPIC_CONFIGS, ZkPaths.CONTROLLER);
-    private static final List<String> BASE_PATHS = List.of(ZkPaths.BROKER_IDS, ZkPaths.TOPICS, ZkPaths.TOPIC_CONFIGS);
+    private static final List<String> BASE_PATHS = List.of(ZkPaths.BROKER_IDS, ZkPaths.TOPICS, ZkPaths.TOPIC_CONFIGS,
+            ZkPaths.CONTROLLED_SHUTDOWN);
     /** Read-modify-write attempts before giving up on a znode that keeps changing under us. */
     private static final int MAX_CONFLICT_RETRIES = 50;
     /** Partition states are written with this controller epoch until a controller exists. */
@@ -278,6 +279,22 @@ public final class ZkMetadataStore implements AutoCloseable {
             return null;
         });
         awaitTopic(name, t -> t.configs().equals(configCopy), "config update");
+    }
+
+    /**
+     * Asks the controller to move leadership away from this broker (an ephemeral znode, gone with the session), and
+     * waits until the image shows the request.
+     */
+    public void requestControlledShutdown(int brokerId) {
+        execute("request controlled shutdown of broker " + brokerId, () -> {
+            try {
+                client.create().withMode(CreateMode.EPHEMERAL).forPath(ZkPaths.controlledShutdown(brokerId));
+            } catch (KeeperException.NodeExistsException e) {
+                // asked already
+            }
+            return null;
+        });
+        awaitImage(img -> img.shuttingDownBrokers().contains(brokerId), "controlled shutdown request");
     }
 
     /**

@@ -6,6 +6,8 @@ final class ZkPaths {
     static final String CLUSTER_ID = "/cluster/id";
     static final String BROKERS = "/brokers";
     static final String BROKER_IDS = "/brokers/ids";
+    /** Ephemeral {@code <id>} children: brokers asking the controller to move leadership away before they stop. */
+    static final String CONTROLLED_SHUTDOWN = "/brokers/controlled_shutdown";
     static final String TOPICS = "/brokers/topics";
     static final String TOPIC_CONFIGS = "/config/topics";
     static final String CONTROLLER = "/controller";
@@ -17,6 +19,10 @@ final class ZkPaths {
 
     static String broker(int id) {
         return BROKER_IDS + "/" + id;
+    }
+
+    static String controlledShutdown(int id) {
+        return CONTROLLED_SHUTDOWN + "/" + id;
     }
 
     static String topic(String topic) {

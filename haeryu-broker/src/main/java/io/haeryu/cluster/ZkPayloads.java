@@ -89,6 +89,10 @@ final class ZkPayloads {
                 intList(json.get("isr")));
     }
 
+    static int decodeStateControllerEpoch(byte[] data) {
+        return intValue(object(data).get("controller_epoch"));
+    }
+
     static byte[] topicConfig(Map<String, String> configs) {
         return json(ordered("version", 1, "config", new TreeMap<>(configs)));
     }

@@ -186,7 +186,7 @@ final class LogLoader {
     }
 
     /** Newest usable snapshot, then the batch headers after it (the whole log if there is no snapshot). */
-    private static void restoreProducerState(ConcurrentSkipListMap<Long, LogSegment> segments,
+    static void restoreProducerState(ConcurrentSkipListMap<Long, LogSegment> segments,
                                              ProducerStateManager producerState, long nextOffset) throws IOException {
         long snapshotOffset = producerState.loadLatestSnapshot(nextOffset);
         if (snapshotOffset == nextOffset) {

@@ -318,6 +318,18 @@ final class LogSegment implements Closeable {
         return truncated;
     }
 
+    /**
+     * Cuts the segment before the first batch whose last offset is at least {@code offset} and rebuilds the
+     * indexes; truncation is rare (a follower's divergent tail), so a rebuild is simpler than trimming them.
+     */
+    void truncateTo(long offset, int maxIndexSize) throws IOException {
+        LogOffsetPosition position = translateOffset(offset);
+        if (position != null) {
+            records.truncateTo(position.position);
+            recover(maxIndexSize);
+        }
+    }
+
     /** Called when a newer segment takes over appends: records the final max timestamp and trims the indexes. */
     void onBecomeInactive() throws IOException {
         MaxTimestamp max = maxTimestamp;

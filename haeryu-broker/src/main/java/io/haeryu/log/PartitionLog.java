@@ -14,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.TimestampType;
@@ -48,6 +49,7 @@ public final class PartitionLog {
     private final Object flushLock = new Object();
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final ProducerStateManager producerState;
+    private final LeaderEpochFileCache epochCache;
     private volatile LogConfig config;
     private volatile LogOffsetMetadata logEnd;
     private volatile LogOffsetMetadata highWatermark;
@@ -61,8 +63,10 @@ public final class PartitionLog {
 
     private PartitionLog(TopicPartition topicPartition, Uuid topicId, File dir, LogConfig config, Time time,
                          ScheduledExecutorService scheduler, LogLoader.LoadedLog loaded,
-                         ProducerStateManager producerState, long highWatermark, long cleanerCheckpoint) {
+                         ProducerStateManager producerState, LeaderEpochFileCache epochCache, long highWatermark,
+                         long cleanerCheckpoint) {
         this.topicPartition = topicPartition;
+        this.epochCache = epochCache;
         this.topicId = topicId;
         this.dir = dir;
         this.config = config;
@@ -91,8 +95,18 @@ public final class PartitionLog {
         ProducerStateManager producerState = new ProducerStateManager(dir);
         LogLoader.LoadedLog loaded = LogLoader.load(dir, config, time, hadCleanShutdown, recoveryPoint, logStartOffset,
             producerState);
+        LeaderEpochFileCache epochCache = LeaderEpochFileCache.load(dir);
+        epochCache.truncateFromEnd(loaded.logEnd().offset());
+        if (epochCache.latestEpoch() == LeaderEpochFileCache.UNDEFINED_EPOCH) {
+            // A log written before epochs were cached (or whose checkpoint was lost): the batches carry them.
+            for (LogSegment segment : loaded.segments().values()) {
+                for (RecordBatch batch : segment.batches()) {
+                    epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+                }
+            }
+        }
         PartitionLog partitionLog = new PartitionLog(topicPartition, topicId, dir, config, time, scheduler, loaded,
-            producerState, highWatermark, cleanerCheckpoint);
+            producerState, epochCache, highWatermark, cleanerCheckpoint);
         log.info("Loaded {} with {} segments, log start offset {}, log end offset {}", topicPartition,
             loaded.segments().size(), loaded.logStartOffset(), loaded.logEnd().offset());
         return partitionLog;
@@ -160,6 +174,7 @@ public final class PartitionLog {
             }
             segment.append(records);
             producerState.commit(check);
+            epochCache.assign(leaderEpoch, firstOffset);
             logEnd = new LogOffsetMetadata(nextOffset, segment.baseOffset(), segment.sizeInBytes());
             if (nextOffset - recoveryPoint >= cfg.flushIntervalMessages()) {
                 flush();
@@ -171,6 +186,116 @@ public final class PartitionLog {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Appends batches copied from the leader: offsets, leader epochs and timestamps stay as the leader wrote them.
+     * The leader only sends whole batches; they must lie past the log end offset (with gaps where the leader's log
+     * was compacted); producer state and the epoch cache follow the batches, without the duplicate and sequence
+     * checks a leader makes.
+     */
+    public LogAppendInfo appendAsFollower(MemoryRecords records) {
+        lock.lock();
+        try {
+            ensureOpen();
+            long firstOffset = logEnd.offset();
+            long nextOffset = firstOffset;
+            int numRecords = 0;
+            for (MutableRecordBatch batch : records.batches()) {
+                // Only integrity is checked: the leader already applied its policies (sizes, control batches).
+                batch.ensureValid();
+                numRecords += batch.countOrNull() == null ? 0 : batch.countOrNull();
+                // Gaps are fine (the leader's log may be compacted); going backwards is not.
+                if (batch.baseOffset() < nextOffset) {
+                    throw new CorruptRecordException("Replicated batch at offset " + batch.baseOffset() + " of "
+                        + topicPartition + " is below the log end offset " + nextOffset);
+                }
+                nextOffset = batch.nextOffset();
+            }
+            if (nextOffset == firstOffset) {
+                return new LogAppendInfo(firstOffset, firstOffset - 1, RecordBatch.NO_TIMESTAMP, logStartOffset, 0, false);
+            }
+            MutableRecordBatch first = records.batches().iterator().next();
+            LogSegment segment = activeSegment();
+            if (segment.shouldRoll(config, records.sizeInBytes(), first.maxTimestamp(), nextOffset - 1,
+                time.milliseconds())) {
+                segment = roll();
+            }
+            segment.append(records);
+            for (MutableRecordBatch batch : records.batches()) {
+                producerState.replay(batch);
+                epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+            }
+            logEnd = new LogOffsetMetadata(nextOffset, segment.baseOffset(), segment.sizeInBytes());
+            if (nextOffset - recoveryPoint >= config.flushIntervalMessages()) {
+                flush();
+            }
+            return new LogAppendInfo(firstOffset, nextOffset - 1, RecordBatch.NO_TIMESTAMP, logStartOffset,
+                numRecords, false);
+        } catch (IOException e) {
+            throw storageError("append to", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Removes everything from {@code offset} on (a follower cutting a tail the leader does not have). A batch
+     * straddling the offset goes entirely. Producer state is rebuilt from the newest snapshot below the new end.
+     */
+    public void truncateTo(long offset) {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (offset >= logEnd.offset()) {
+                return;
+            }
+            long target = Math.max(offset, logStartOffset);
+            log.info("Truncating {} from log end offset {} to {}", topicPartition, logEnd.offset(), target);
+            while (segments.size() > 1 && segments.lastKey() >= target) {
+                LogSegment dropped = segments.pollLastEntry().getValue();
+                dropped.changeFileSuffixes("", LogFileNames.DELETED_SUFFIX);
+                scheduleDeletion(dropped);
+            }
+            LogSegment active = activeSegment();
+            active.truncateTo(target, config.segmentIndexBytes());
+            long newEnd = active.readNextOffset();
+            logEnd = new LogOffsetMetadata(newEnd, active.baseOffset(), active.sizeInBytes());
+            recoveryPoint = Math.min(recoveryPoint, newEnd);
+            cleanerCheckpoint = Math.min(cleanerCheckpoint, newEnd);
+            if (highWatermark.offset() > newEnd) {
+                highWatermark = logEnd;
+            }
+            epochCache.truncateFromEnd(newEnd);
+            LogLoader.restoreProducerState(segments, producerState, newEnd);
+        } catch (IOException e) {
+            throw storageError("truncate", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records that {@code epoch} starts at the log end, as a new leader does before its first append (Kafka's
+     * {@code maybeAssignEpochStartOffset}), so followers of an older epoch find where it ended.
+     */
+    public void assignEpochStartOffset(int epoch) {
+        lock.lock();
+        try {
+            epochCache.assign(epoch, logEnd.offset());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The leader epochs of this log. */
+    public LeaderEpochFileCache epochCache() {
+        return epochCache;
+    }
+
+    /** Kafka's endOffsetForEpoch against this log's end. */
+    public LeaderEpochFileCache.EpochOffset endOffsetForEpoch(int epoch) {
+        return epochCache.endOffsetFor(epoch, logEnd.offset());
     }
 
     /**
@@ -418,8 +543,8 @@ public final class PartitionLog {
     boolean replaceSegments(List<CleanedSegment> replacements, long newCleanerCheckpoint) {
         lock.lock();
         try {
-            if (closed) {
-                return false;
+            if (closed || newCleanerCheckpoint > logEnd.offset()) {
+                return false; // closed, or a follower truncation cut into what was cleaned meanwhile
             }
             for (CleanedSegment replacement : replacements) {
                 for (LogSegment original : replacement.originals()) {

@@ -1,5 +1,6 @@
 package io.haeryu.protocol;
 
+import io.haeryu.cluster.Controller;
 import io.haeryu.cluster.TopicService;
 import io.haeryu.cluster.ZkMetadataStore;
 import io.haeryu.config.BrokerConfig;
@@ -26,6 +27,11 @@ public final class BrokerApis {
         }
     }
 
+    /** APIs served by the cluster controller. */
+    public static void registerController(ApiRegistry registry, Controller controller, Executor blockingExecutor) {
+        registry.register(ApiKeys.ELECT_LEADERS, 0, 2, new ElectLeadersHandler(controller, blockingExecutor));
+    }
+
     public static void registerCore(ApiRegistry registry, Services s) {
         registry.register(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(registry));
         registry.register(ApiKeys.METADATA, 0, 13,
@@ -33,6 +39,7 @@ public final class BrokerApis {
         registry.register(ApiKeys.PRODUCE, 0, 13, new ProduceHandler(s.metadata(), s.replicas()));
         registry.register(ApiKeys.FETCH, 4, 18, new FetchHandler(s.metadata(), s.replicas(), s.blockingExecutor()));
         registry.register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(s.metadata(), s.replicas()));
+        registry.register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(s.metadata(), s.replicas()));
         registry.register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(s.producerIds(), s.blockingExecutor()));
         registry.register(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(s.topics(), s.blockingExecutor()));
         registry.register(ApiKeys.DELETE_TOPICS, 1, 6,
@@ -56,7 +63,5 @@ public final class BrokerApis {
         registry.register(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, new DescribeProducersHandler(s.metadata(), s.replicas()));
         registry.register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, new DescribeTopicPartitionsHandler(s.metadata()));
         registry.register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0, new ListPartitionReassignmentsHandler());
-        registry.register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4,
-            new OffsetForLeaderEpochHandler(s.metadata(), s.replicas(), s.blockingExecutor()));
     }
 }

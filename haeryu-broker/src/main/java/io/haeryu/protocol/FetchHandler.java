@@ -3,21 +3,25 @@ package io.haeryu.protocol;
 import io.haeryu.cluster.MetadataImage;
 import io.haeryu.cluster.TopicInfo;
 import io.haeryu.cluster.ZkMetadataStore;
+import io.haeryu.log.LeaderEpochFileCache;
 import io.haeryu.log.LogReadInfo;
 import io.haeryu.replication.Partition;
 import io.haeryu.replication.ReplicaManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
 import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
 import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.FetchResponseData.EpochEndOffset;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.Errors;
@@ -30,6 +34,11 @@ import org.apache.kafka.common.requests.FetchResponse;
  * Fetch for consumers: reads committed data from each partition's log (sent zero-copy), honouring the response
  * and partition byte limits while always returning at least one whole batch so consumers make progress. With
  * less than {@code min.bytes} available the fetch waits up to {@code max.wait.ms} for appends.
+ *
+ * <p>Fetch for followers (a replica id): the fetch offset is the follower's log end offset, which the leader
+ * records before reading (that is what moves the high watermark); reads go up to the log end; and a follower
+ * whose last fetched epoch ended earlier in the leader's history gets that epoch's end offset as
+ * {@code divergingEpoch} instead of records, to truncate to.
  *
  * <p>Fetch sessions (KIP-227) are not kept: every answer carries session id 0, which tells clients to send full
  * fetches, a mode every client supports.
@@ -61,27 +70,28 @@ final class FetchHandler implements RequestHandler<FetchRequest> {
             return CompletableFuture.completedFuture(FetchResponse.of(data));
         }
         short version = request.version();
-        ReadPass first = read(req, version);
+        int replicaId = request.replicaId();
+        ReadPass first = read(req, version, replicaId);
         if (first.bytes() >= req.minBytes() || req.maxWaitMs() <= 0 || first.anyError() || first.partitions().isEmpty()) {
             return CompletableFuture.completedFuture(FetchResponse.of(first.data()));
         }
         CompletableFuture<AbstractResponse> response = new CompletableFuture<>();
         long deadline = System.nanoTime() + req.maxWaitMs() * 1_000_000L;
-        park(req, version, first.partitions(), deadline, response);
+        park(req, version, replicaId, first.partitions(), deadline, response);
         return response;
     }
 
-    private void park(FetchRequestData req, short version, List<TopicPartition> partitions, long deadlineNanos,
-                      CompletableFuture<AbstractResponse> response) {
+    private void park(FetchRequestData req, short version, int replicaId, List<TopicPartition> partitions,
+                      long deadlineNanos, CompletableFuture<AbstractResponse> response) {
         long waitMs = Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000L);
         replicas.fetchPurgatory().await(partitions, waitMs, () -> delayedReads.execute(() -> {
             try {
-                ReadPass pass = read(req, version);
+                ReadPass pass = read(req, version, replicaId);
                 boolean expired = System.nanoTime() >= deadlineNanos;
                 if (expired || pass.bytes() >= req.minBytes() || pass.anyError()) {
                     response.complete(FetchResponse.of(pass.data()));
                 } else {
-                    park(req, version, pass.partitions(), deadlineNanos, response);
+                    park(req, version, replicaId, pass.partitions(), deadlineNanos, response);
                 }
             } catch (RuntimeException e) {
                 response.completeExceptionally(e);
@@ -89,7 +99,8 @@ final class FetchHandler implements RequestHandler<FetchRequest> {
         }));
     }
 
-    private ReadPass read(FetchRequestData req, short version) {
+    private ReadPass read(FetchRequestData req, short version, int replicaId) {
+        boolean fromFollower = replicaId >= 0;
         boolean byId = version >= TOPIC_IDS_VERSION;
         boolean readCommitted = req.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         MetadataImage image = metadata.image();
@@ -121,7 +132,22 @@ final class FetchHandler implements RequestHandler<FetchRequest> {
                     LeaderEpochs.check(p.currentLeaderEpoch(), partition);
                     partitions.add(partition.topicPartition());
                     int limit = (int) Math.min(p.partitionMaxBytes(), Math.max(0, remaining));
-                    LogReadInfo info = partition.read(p.fetchOffset(), limit, bytes == 0);
+                    LogReadInfo info;
+                    if (fromFollower) {
+                        Optional<EpochEndOffset> diverging = divergence(partition, p);
+                        if (diverging.isPresent()) {
+                            pd.setDivergingEpoch(diverging.get()).setHighWatermark(partition.highWatermark())
+                                .setLastStableOffset(partition.highWatermark())
+                                .setLogStartOffset(partition.log().logStartOffset());
+                            anyError = true; // answer at once: the follower must truncate before fetching on
+                            tr.partitions().add(pd);
+                            continue;
+                        }
+                        partition.updateFollowerFetchState(replicaId, p.fetchOffset(), System.currentTimeMillis());
+                        info = partition.readForFollower(p.fetchOffset(), limit, bytes == 0);
+                    } else {
+                        info = partition.read(p.fetchOffset(), limit, bytes == 0);
+                    }
                     int size = info.records().sizeInBytes();
                     bytes += size;
                     remaining -= size;
@@ -141,5 +167,26 @@ final class FetchHandler implements RequestHandler<FetchRequest> {
             data.responses().add(tr);
         }
         return new ReadPass(data, bytes, anyError, partitions);
+    }
+
+    /**
+     * Kafka's check of a follower's {@code lastFetchedEpoch}: if our log ended that epoch (or the largest one below
+     * it) before the fetch offset, the follower's tail is not ours. An epoch newer than all of ours cannot come
+     * from a follower (a leader records its epoch on taking over); it is answered out of range, and the follower
+     * falls back to its high watermark.
+     */
+    private static Optional<EpochEndOffset> divergence(Partition partition, FetchPartition p) {
+        if (p.lastFetchedEpoch() < 0) {
+            return Optional.empty();
+        }
+        LeaderEpochFileCache.EpochOffset end = partition.log().endOffsetForEpoch(p.lastFetchedEpoch());
+        if (end.epoch() == LeaderEpochFileCache.UNDEFINED_EPOCH) {
+            throw new OffsetOutOfRangeException("Epoch " + p.lastFetchedEpoch() + " is older than every epoch of "
+                + partition.topicPartition());
+        }
+        if (end.epoch() < p.lastFetchedEpoch() || end.offset() < p.fetchOffset()) {
+            return Optional.of(new EpochEndOffset().setEpoch(end.epoch()).setEndOffset(end.offset()));
+        }
+        return Optional.empty();
     }
 }

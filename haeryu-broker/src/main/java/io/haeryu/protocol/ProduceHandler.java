@@ -6,6 +6,9 @@ import io.haeryu.cluster.ZkMetadataStore;
 import io.haeryu.log.LogAppendInfo;
 import io.haeryu.replication.Partition;
 import io.haeryu.replication.ReplicaManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
@@ -26,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Produce: validates and appends each partition's records on its leader, then answers with the assigned base
  * offset (the original offset for a retried duplicate). Each partition succeeds or fails on its own. With
- * acks=0 nothing is answered, and a failure closes the connection, as in Kafka.
+ * acks=all a partition's answer waits in {@link io.haeryu.replication.DelayedProduce} until the ISR has the records
+ * (or the request's timeout). With acks=0 nothing is answered, and a failure closes the connection, as in Kafka.
  */
 final class ProduceHandler implements RequestHandler<ProduceRequest> {
 
@@ -46,6 +50,7 @@ final class ProduceHandler implements RequestHandler<ProduceRequest> {
         boolean byId = request.version() >= TOPIC_IDS_VERSION;
         short acks = request.acks();
         MetadataImage image = metadata.image();
+        List<CompletableFuture<?>> pending = new ArrayList<>();
         ProduceResponseData response = new ProduceResponseData();
         Errors firstError = Errors.NONE;
         for (TopicProduceData t : request.data().topicData()) {
@@ -57,7 +62,17 @@ final class ProduceHandler implements RequestHandler<ProduceRequest> {
                 topicResponse.setName(t.name());
             }
             for (PartitionProduceData p : t.partitionData()) {
-                PartitionProduceResponse pr = append(context, topic, byId, t, p, acks);
+                PartitionProduceResponse pr = new PartitionProduceResponse()
+                    .setIndex(p.index()).setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+                Optional<CompletableFuture<Errors>> replication = append(context, topic, byId, t, p, acks,
+                    request.timeout(), pr);
+                if (replication.isPresent()) {
+                    pending.add(replication.get().thenAccept(error -> {
+                        if (error != Errors.NONE) {
+                            pr.setErrorCode(error.code()).setErrorMessage(error.message()).setBaseOffset(-1);
+                        }
+                    }));
+                }
                 if (firstError == Errors.NONE && pr.errorCode() != Errors.NONE.code()) {
                     firstError = Errors.forCode(pr.errorCode());
                 }
@@ -70,13 +85,20 @@ final class ProduceHandler implements RequestHandler<ProduceRequest> {
                 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.failedFuture(new CloseConnectionException("acks=0 produce failed: " + firstError));
         }
-        return CompletableFuture.completedFuture(new ProduceResponse(response));
+        if (pending.isEmpty()) {
+            return CompletableFuture.completedFuture(new ProduceResponse(response));
+        }
+        return CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
+            .thenApply(done -> new ProduceResponse(response));
     }
 
-    private PartitionProduceResponse append(RequestContext context, TopicInfo topic, boolean byId, TopicProduceData t,
-                                            PartitionProduceData p, short acks) {
-        PartitionProduceResponse pr = new PartitionProduceResponse()
-            .setIndex(p.index()).setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+    /**
+     * Appends one partition's records, filling {@code pr}; for acks=all returns the wait for the ISR, whose error
+     * (if any) replaces the success in {@code pr}.
+     */
+    private Optional<CompletableFuture<Errors>> append(RequestContext context, TopicInfo topic, boolean byId,
+                                                       TopicProduceData t, PartitionProduceData p, short acks,
+                                                       int timeoutMs, PartitionProduceResponse pr) {
         try {
             if (topic == null) {
                 throw byId ? new UnknownTopicIdException("Topic id " + t.topicId() + " does not exist")
@@ -86,11 +108,17 @@ final class ProduceHandler implements RequestHandler<ProduceRequest> {
                 throw new CorruptRecordException("Produce request carries no record batch");
             }
             Partition partition = replicas.leaderPartition(topic, p.index());
-            LogAppendInfo info = partition.appendAsLeader(records, acks, replicas.minInsyncReplicas(topic));
+            int minInsyncReplicas = replicas.minInsyncReplicas(topic);
+            LogAppendInfo info = partition.appendAsLeader(records, acks, minInsyncReplicas);
             pr.setBaseOffset(info.firstOffset()).setLogAppendTimeMs(info.logAppendTime())
                 .setLogStartOffset(info.logStartOffset());
             if (!info.duplicate()) {
                 replicas.fetchPurgatory().dataArrived(partition.topicPartition());
+            }
+            if (acks == -1) {
+                // A retried duplicate waits too: its original may not have reached the ISR yet.
+                return Optional.of(replicas.delayedProduce().await(partition, info.lastOffset() + 1, minInsyncReplicas,
+                    timeoutMs));
             }
         } catch (RuntimeException e) {
             Errors error = Errors.forException(e);
@@ -101,6 +129,6 @@ final class ProduceHandler implements RequestHandler<ProduceRequest> {
             }
             pr.setErrorCode(error.code()).setErrorMessage(e.getMessage());
         }
-        return pr;
+        return Optional.empty();
     }
 }

@@ -1,38 +1,80 @@
 package io.haeryu.replication;
 
+import io.haeryu.cluster.PartitionState;
 import io.haeryu.log.LogAppendInfo;
 import io.haeryu.log.LogReadInfo;
 import io.haeryu.log.PartitionLog;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
 /**
- * A partition this broker leads: its log plus the leadership facts (epoch, ISR) from cluster metadata. The high
- * watermark is what consumers may read; with the leader alone in the ISR it follows the log end offset.
+ * One partition hosted on this broker, as leader or follower, in Kafka's replication model.
+ *
+ * <p>As leader it tracks each follower's log end offset from the offsets the follower fetches at, moves the high
+ * watermark to the smallest log end offset in the ISR (what every in-sync replica has), and asks for ISR changes:
+ * a follower that has not caught up for {@code replica.lag.time.max.ms} leaves, one that reaches the high watermark
+ * (and the start of this leader's epoch) comes back. ISR changes take effect here only once ZooKeeper has them, so
+ * {@code acks=all} and the high watermark never count a replica the controller does not know to be in sync.
+ *
+ * <p>As follower it appends what the {@link ReplicaFetcher} copies from the leader and takes the leader's high
+ * watermark (bounded by its own log end). Role and epoch come from cluster metadata ({@link #applyState}); an
+ * older epoch is ignored, and within its epoch the leader owns the ISR.
+ *
+ * <p>State changes, appends and follower bookkeeping are serialized on the partition's monitor; events (high
+ * watermark moved, ISR change wanted) are raised after it is released.
  */
 public final class Partition {
 
-    private final TopicPartition topicPartition;
-    private final PartitionLog log;
-    private volatile int leaderEpoch;
-    private volatile List<Integer> isr;
+    /** What the partition tells its owner. */
+    interface Events {
+        /** The leader's high watermark moved: waiting acks=all produces and consumer fetches may complete. */
+        void highWatermarkAdvanced(Partition partition);
 
-    Partition(TopicPartition topicPartition, PartitionLog log, int leaderEpoch, List<Integer> isr) {
-        this.topicPartition = topicPartition;
-        this.log = log;
-        this.leaderEpoch = leaderEpoch;
-        this.isr = isr;
-        if (isr.size() <= 1) {
-            // Alone in the ISR, everything recovered from the log is committed.
-            log.updateHighWatermark(log.logEndOffset());
+        /** The leader wants {@code newIsr} written to ZooKeeper; it must answer with {@link #onIsrChangeCompleted}. */
+        void isrChangeWanted(Partition partition, int leaderEpoch, List<Integer> newIsr);
+    }
+
+    /** How a metadata update changed this replica's role. */
+    record Transition(boolean changed, boolean wasLeader, boolean isLeader) {
+        static final Transition NONE = new Transition(false, false, false);
+    }
+
+    /** The leader's view of one follower (Kafka's replica state). */
+    private static final class FollowerState {
+        long logEndOffset = -1;
+        long lastCaughtUpTimeMs;
+        long lastFetchLeaderLogEndOffset = -1;
+        long lastFetchTimeMs;
+
+        FollowerState(long nowMs) {
+            lastCaughtUpTimeMs = nowMs;
         }
     }
 
-    void updateLeadership(int leaderEpoch, List<Integer> isr) {
-        this.leaderEpoch = leaderEpoch;
-        this.isr = isr;
+    private final TopicPartition topicPartition;
+    private final PartitionLog log;
+    private final int localBrokerId;
+    private final Events events;
+    private volatile int leaderId = -1;
+    private volatile int leaderEpoch = -1;
+    private volatile List<Integer> isr = List.of();
+    /** Leader only: followers by broker id. */
+    private final Map<Integer, FollowerState> followers = new HashMap<>();
+    /** Leader only: the log end offset when this broker became leader; a follower must reach it to rejoin the ISR. */
+    private long leaderEpochStartOffset;
+    private boolean isrChangeInFlight;
+
+    Partition(TopicPartition topicPartition, PartitionLog log, int localBrokerId, Events events) {
+        this.topicPartition = topicPartition;
+        this.log = log;
+        this.localBrokerId = localBrokerId;
+        this.events = events;
     }
 
     public TopicPartition topicPartition() {
@@ -47,19 +89,83 @@ public final class Partition {
         return leaderEpoch;
     }
 
+    public int leaderId() {
+        return leaderId;
+    }
+
+    public boolean isLeader() {
+        return leaderId == localBrokerId;
+    }
+
+    public List<Integer> isr() {
+        return isr;
+    }
+
+    public long highWatermark() {
+        return log.highWatermark();
+    }
+
+    /** Applies leadership from cluster metadata; states older than the one applied are ignored. */
+    Transition applyState(PartitionState state, long nowMs) {
+        boolean advanced;
+        Transition transition;
+        synchronized (this) {
+            if (state.leaderEpoch() < leaderEpoch) {
+                return Transition.NONE;
+            }
+            boolean wasLeader = isLeader();
+            if (state.leaderEpoch() == leaderEpoch && state.leader() == leaderId) {
+                if (!wasLeader) {
+                    isr = state.isr();
+                }
+                return Transition.NONE;
+            }
+            leaderId = state.leader();
+            leaderEpoch = state.leaderEpoch();
+            isr = state.isr();
+            if (isLeader()) {
+                log.assignEpochStartOffset(leaderEpoch);
+                followers.keySet().retainAll(state.replicas());
+                for (int replica : state.replicas()) {
+                    if (replica != localBrokerId) {
+                        // A fresh leader gives every follower a full lag period before judging it.
+                        followers.computeIfAbsent(replica, r -> new FollowerState(nowMs));
+                    }
+                }
+                if (!wasLeader) {
+                    leaderEpochStartOffset = log.logEndOffset();
+                    isrChangeInFlight = false;
+                }
+            } else {
+                followers.clear();
+            }
+            transition = new Transition(true, wasLeader, isLeader());
+            advanced = isLeader() && maybeAdvanceHighWatermark();
+        }
+        if (advanced) {
+            events.highWatermarkAdvanced(this);
+        }
+        return transition;
+    }
+
     /**
      * Appends as leader. {@code requiredAcks == -1} needs at least {@code minInsyncReplicas} in the ISR, checked
      * before writing, so a refused write leaves no trace.
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, short requiredAcks, int minInsyncReplicas) {
-        List<Integer> currentIsr = isr;
-        if (requiredAcks == -1 && currentIsr.size() < minInsyncReplicas) {
-            throw new NotEnoughReplicasException("The size of the current ISR " + currentIsr + " is insufficient to"
-                + " satisfy the min.isr requirement of " + minInsyncReplicas + " for partition " + topicPartition);
+        LogAppendInfo info;
+        boolean advanced;
+        synchronized (this) {
+            ensureLeader();
+            if (requiredAcks == -1 && isr.size() < minInsyncReplicas) {
+                throw new NotEnoughReplicasException("The size of the current ISR " + isr + " is insufficient to"
+                    + " satisfy the min.isr requirement of " + minInsyncReplicas + " for partition " + topicPartition);
+            }
+            info = log.appendAsLeader(records, leaderEpoch);
+            advanced = maybeAdvanceHighWatermark();
         }
-        LogAppendInfo info = log.appendAsLeader(records, leaderEpoch);
-        if (currentIsr.size() <= 1) {
-            log.updateHighWatermark(log.logEndOffset());
+        if (advanced) {
+            events.highWatermarkAdvanced(this);
         }
         return info;
     }
@@ -67,5 +173,139 @@ public final class Partition {
     /** Reads committed data (below the high watermark) for a consumer. */
     public LogReadInfo read(long fetchOffset, int maxBytes, boolean minOneMessage) {
         return log.read(fetchOffset, maxBytes, log.highWatermark(), minOneMessage);
+    }
+
+    /** Reads everything up to the log end for a follower. */
+    public LogReadInfo readForFollower(long fetchOffset, int maxBytes, boolean minOneMessage) {
+        return log.read(fetchOffset, maxBytes, Long.MAX_VALUE, minOneMessage);
+    }
+
+    /**
+     * Leader: a follower fetched at {@code fetchOffset}, so it has everything below it. Updates its caught-up time
+     * as Kafka does (caught up if it reached the log end as of this fetch, or as of its previous fetch), asks for
+     * its return to the ISR if due, and moves the high watermark.
+     */
+    public void updateFollowerFetchState(int replicaId, long fetchOffset, long nowMs) {
+        boolean advanced;
+        synchronized (this) {
+            ensureLeader();
+            FollowerState follower = followers.get(replicaId);
+            if (follower == null) {
+                throw new NotLeaderOrFollowerException("Broker " + replicaId + " is not a replica of " + topicPartition);
+            }
+            long leaderEnd = log.logEndOffset();
+            if (fetchOffset >= leaderEnd) {
+                follower.lastCaughtUpTimeMs = Math.max(follower.lastCaughtUpTimeMs, nowMs);
+            } else if (fetchOffset >= follower.lastFetchLeaderLogEndOffset) {
+                follower.lastCaughtUpTimeMs = Math.max(follower.lastCaughtUpTimeMs, follower.lastFetchTimeMs);
+            }
+            follower.logEndOffset = Math.min(fetchOffset, leaderEnd);
+            follower.lastFetchLeaderLogEndOffset = leaderEnd;
+            follower.lastFetchTimeMs = nowMs;
+            if (!isr.contains(replicaId) && !isrChangeInFlight && follower.logEndOffset >= log.highWatermark()
+                && follower.logEndOffset >= leaderEpochStartOffset) {
+                List<Integer> expanded = new ArrayList<>(isr);
+                expanded.add(replicaId);
+                requestIsrChange(expanded);
+            }
+            advanced = maybeAdvanceHighWatermark();
+        }
+        if (advanced) {
+            events.highWatermarkAdvanced(this);
+        }
+    }
+
+    /** Leader: asks to drop followers that have not caught up within {@code lagTimeMs}. */
+    synchronized void maybeShrinkIsr(long nowMs, long lagTimeMs) {
+        if (!isLeader() || isrChangeInFlight) {
+            return;
+        }
+        List<Integer> kept = new ArrayList<>();
+        for (int replica : isr) {
+            FollowerState follower = followers.get(replica);
+            if (replica == localBrokerId || (follower != null && nowMs - follower.lastCaughtUpTimeMs <= lagTimeMs)) {
+                kept.add(replica);
+            }
+        }
+        if (kept.size() < isr.size()) {
+            requestIsrChange(kept);
+        }
+    }
+
+    private void requestIsrChange(List<Integer> newIsr) {
+        isrChangeInFlight = true;
+        events.isrChangeWanted(this, leaderEpoch, List.copyOf(newIsr));
+    }
+
+    /** The outcome of an ISR write asked for in {@code epoch}; applied only if this broker still leads in it. */
+    void onIsrChangeCompleted(int epoch, List<Integer> newIsr, boolean written) {
+        boolean advanced = false;
+        synchronized (this) {
+            if (epoch != leaderEpoch || !isLeader()) {
+                return;
+            }
+            isrChangeInFlight = false;
+            if (written) {
+                isr = newIsr;
+                advanced = maybeAdvanceHighWatermark();
+            }
+        }
+        if (advanced) {
+            events.highWatermarkAdvanced(this);
+        }
+    }
+
+    /** The smallest log end offset in the ISR, if larger than the high watermark; lock held. */
+    private boolean maybeAdvanceHighWatermark() {
+        long candidate = log.logEndOffset();
+        for (int replica : isr) {
+            if (replica == localBrokerId) {
+                continue;
+            }
+            FollowerState follower = followers.get(replica);
+            if (follower == null || follower.logEndOffset < 0) {
+                return false; // not heard from since this broker became leader
+            }
+            candidate = Math.min(candidate, follower.logEndOffset);
+        }
+        if (candidate > log.highWatermark()) {
+            log.updateHighWatermark(candidate);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Follower: appends what a fetch in {@code fetchEpoch} returned and takes the leader's high watermark. Returns
+     * false (and writes nothing) if the partition changed role or epoch while the fetch was out.
+     */
+    synchronized boolean appendAsFollower(int fetchEpoch, MemoryRecords records, long leaderHighWatermark) {
+        if (isLeader() || fetchEpoch != leaderEpoch) {
+            return false;
+        }
+        if (records.sizeInBytes() > 0) {
+            log.appendAsFollower(records);
+        }
+        log.updateHighWatermark(Math.min(leaderHighWatermark, log.logEndOffset()));
+        return true;
+    }
+
+    /** Follower: cuts the divergent tail found by a fetch in {@code fetchEpoch}; ignored if that epoch is over. */
+    synchronized void truncateAsFollower(int fetchEpoch, long offset) {
+        if (!isLeader() && fetchEpoch == leaderEpoch) {
+            log.truncateTo(offset);
+        }
+    }
+
+    private void ensureLeader() {
+        if (!isLeader()) {
+            throw new NotLeaderOrFollowerException("Broker " + localBrokerId + " is not the leader of " + topicPartition
+                + " (leader: " + leaderId + ", epoch " + leaderEpoch + ")");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Partition(" + topicPartition + ", leader=" + leaderId + ", epoch=" + leaderEpoch + ", isr=" + isr + ")";
     }
 }

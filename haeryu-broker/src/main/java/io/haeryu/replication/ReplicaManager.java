@@ -1,7 +1,9 @@
 package io.haeryu.replication;
 
+import io.haeryu.cluster.BrokerRegistration;
 import io.haeryu.cluster.MetadataImage;
 import io.haeryu.cluster.PartitionState;
+import io.haeryu.cluster.PartitionStateZk;
 import io.haeryu.cluster.TopicInfo;
 import io.haeryu.config.BrokerConfig;
 import io.haeryu.config.TopicConfigs;
@@ -13,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.IntFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
@@ -22,28 +27,76 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The partitions this broker leads, materialized from cluster metadata on first use. When metadata says a topic
- * is gone (or was recreated under a new id), its local logs are deleted.
+ * The partitions hosted on this broker, leaders and followers, kept in line with cluster metadata: every image
+ * change makes this broker leader or follower of each partition it is a replica of (a follower fetches from the
+ * leader through a {@link ReplicaFetcher}), and when metadata says a topic is gone (or was recreated under a new
+ * id) its local logs are deleted.
  */
-public final class ReplicaManager {
+public final class ReplicaManager implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
+
+    /** Told when this broker starts or stops leading a partition (the group coordinator, for its offsets topic). */
+    public interface LeadershipListener {
+        void onBecomeLeader(TopicPartition tp, int leaderEpoch);
+
+        void onResign(TopicPartition tp, int leaderEpoch);
+    }
 
     private final int brokerId;
     private final BrokerConfig config;
     private final LogManager logManager;
     private final FetchPurgatory fetchPurgatory;
+    private final ScheduledExecutorService scheduler;
+    private final DelayedProduce delayedProduce;
+    private final IsrManager isrManager;
+    private final ReplicaFetcherManager fetchers;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
+    private final Partition.Events events = new Partition.Events() {
+        @Override
+        public void highWatermarkAdvanced(Partition partition) {
+            delayedProduce.check(partition);
+            fetchPurgatory.dataArrived(partition.topicPartition());
+        }
 
-    public ReplicaManager(int brokerId, BrokerConfig config, LogManager logManager, FetchPurgatory fetchPurgatory) {
+        @Override
+        public void isrChangeWanted(Partition partition, int leaderEpoch, List<Integer> newIsr) {
+            isrManager.submit(partition, leaderEpoch, newIsr);
+        }
+    };
+
+    public ReplicaManager(int brokerId, BrokerConfig config, LogManager logManager, FetchPurgatory fetchPurgatory,
+                          ScheduledExecutorService scheduler, PartitionStateZk partitionStates,
+                          IntFunction<Optional<BrokerRegistration>> brokers) {
         this.brokerId = brokerId;
         this.config = config;
         this.logManager = logManager;
         this.fetchPurgatory = fetchPurgatory;
+        this.delayedProduce = new DelayedProduce(scheduler);
+        this.isrManager = new IsrManager(brokerId, partitionStates, config.getLong(BrokerConfig.REPLICA_LAG_TIME_MAX_MS));
+        this.fetchers = new ReplicaFetcherManager(brokerId, brokers, new ReplicaFetcher.Settings(
+            config.getInt(BrokerConfig.REPLICA_FETCH_WAIT_MAX_MS), config.getInt(BrokerConfig.REPLICA_FETCH_MAX_BYTES),
+            config.getInt(BrokerConfig.REPLICA_FETCH_RESPONSE_MAX_BYTES),
+            config.getInt(BrokerConfig.REPLICA_FETCH_BACKOFF_MS)));
+        this.scheduler = scheduler;
+    }
+
+    /** Starts the periodic ISR checks. */
+    public void start() {
+        isrManager.start(scheduler, partitions::values);
     }
 
     public FetchPurgatory fetchPurgatory() {
         return fetchPurgatory;
+    }
+
+    public DelayedProduce delayedProduce() {
+        return delayedProduce;
+    }
+
+    public void addLeadershipListener(LeadershipListener listener) {
+        leadershipListeners.add(listener);
     }
 
     /** The partition if this broker leads it; otherwise the error Kafka clients expect. */
@@ -51,27 +104,33 @@ public final class ReplicaManager {
         if (partitionIndex < 0 || partitionIndex >= topic.partitionCount()) {
             throw new UnknownTopicOrPartitionException("Partition " + topic.name() + "-" + partitionIndex + " does not exist");
         }
-        PartitionState state = topic.partitions().get(partitionIndex);
-        if (state.leader() != brokerId) {
-            throw new NotLeaderOrFollowerException("Broker " + brokerId + " is not the leader of "
-                + topic.name() + "-" + partitionIndex + " (leader: " + state.leader() + ")");
-        }
         TopicPartition tp = new TopicPartition(topic.name(), partitionIndex);
         Partition partition = partitions.get(tp);
-        if (partition != null && partition.log().topicId().equals(topic.topicId())) {
-            return partition;
-        }
-        return partitions.compute(tp, (k, existing) -> {
-            if (existing != null && existing.log().topicId().equals(topic.topicId())) {
-                return existing;
+        if (partition == null || !partition.log().topicId().equals(topic.topicId())) {
+            // A topic created through this broker can be used before the metadata listener has run.
+            PartitionState state = topic.partitions().get(partitionIndex);
+            if (!state.replicas().contains(brokerId)) {
+                throw notLeader(tp, state.leader());
             }
-            PartitionLog plog = logManager.getOrCreateLog(tp, topic.topicId(), logConfig(topic.configs()));
-            return new Partition(tp, plog, state.leaderEpoch(), state.isr());
-        });
+            partition = hostPartition(topic, state);
+        }
+        if (!partition.isLeader()) {
+            throw notLeader(tp, partition.leaderId());
+        }
+        return partition;
+    }
+
+    private NotLeaderOrFollowerException notLeader(TopicPartition tp, int leader) {
+        return new NotLeaderOrFollowerException("Broker " + brokerId + " is not the leader of " + tp + " (leader: "
+            + leader + ")");
     }
 
     public Optional<Partition> partition(TopicPartition tp) {
         return Optional.ofNullable(partitions.get(tp));
+    }
+
+    public Collection<Partition> partitions() {
+        return partitions.values();
     }
 
     /** Effective min.insync.replicas of a topic. */
@@ -87,13 +146,12 @@ public final class ReplicaManager {
                 deleteTopicLogs(old.name(), old.topicId(), old.partitionCount());
             }
         }
-        for (Map.Entry<TopicPartition, Partition> e : partitions.entrySet()) {
-            TopicInfo topic = current.topicsByName().get(e.getKey().topic());
-            if (topic == null || e.getKey().partition() >= topic.partitionCount()) {
-                continue;
+        for (TopicInfo topic : current.topicsByName().values()) {
+            for (PartitionState state : topic.partitions()) {
+                if (state.replicas().contains(brokerId)) {
+                    hostPartition(topic, state);
+                }
             }
-            PartitionState state = topic.partitions().get(e.getKey().partition());
-            e.getValue().updateLeadership(state.leaderEpoch(), state.isr());
         }
         // Every local log, not only the partitions served so far: logs loaded at start-up run retention with the
         // default config until told otherwise, and a topic's overrides must apply to them before first use.
@@ -113,9 +171,54 @@ public final class ReplicaManager {
         return logManager.allLogs();
     }
 
+    /** Creates the partition's log if needed and applies the state's leadership, starting or stopping fetching. */
+    private Partition hostPartition(TopicInfo topic, PartitionState state) {
+        TopicPartition tp = new TopicPartition(topic.name(), state.partition());
+        Partition partition = partitions.compute(tp, (k, existing) -> {
+            if (existing != null && existing.log().topicId().equals(topic.topicId())) {
+                return existing;
+            }
+            PartitionLog plog = logManager.getOrCreateLog(tp, topic.topicId(), logConfig(topic.configs()));
+            return new Partition(tp, plog, brokerId, events);
+        });
+        synchronized (partition) {
+            // One transition at a time per partition, so fetcher and listener calls follow the state order.
+            Partition.Transition t = partition.applyState(state, System.currentTimeMillis());
+            if (t.changed()) {
+                onTransition(partition, t);
+            }
+        }
+        return partition;
+    }
+
+    private void onTransition(Partition partition, Partition.Transition t) {
+        TopicPartition tp = partition.topicPartition();
+        if (t.isLeader()) {
+            fetchers.stopFollowing(tp);
+            log.info("Broker {} leads {} in epoch {} with ISR {}", brokerId, tp, partition.leaderEpoch(), partition.isr());
+            if (!t.wasLeader()) {
+                leadershipListeners.forEach(l -> l.onBecomeLeader(tp, partition.leaderEpoch()));
+            }
+        } else {
+            if (partition.leaderId() >= 0) {
+                fetchers.follow(partition, partition.leaderId());
+            } else {
+                fetchers.stopFollowing(tp);
+            }
+            log.info("Broker {} follows leader {} for {} in epoch {}", brokerId, partition.leaderId(), tp,
+                partition.leaderEpoch());
+            if (t.wasLeader()) {
+                delayedProduce.check(partition);
+                leadershipListeners.forEach(l -> l.onResign(tp, partition.leaderEpoch()));
+            }
+        }
+        fetchPurgatory.dataArrived(tp); // parked fetches re-check, and see the new role
+    }
+
     private void deleteTopicLogs(String topic, Uuid topicId, int partitionCount) {
         for (int p = 0; p < partitionCount; p++) {
             TopicPartition tp = new TopicPartition(topic, p);
+            fetchers.stopFollowing(tp);
             partitions.remove(tp);
             Optional<PartitionLog> existing = logManager.getLog(tp);
             if (existing.isPresent() && existing.get().topicId().equals(topicId)) {
@@ -150,5 +253,12 @@ public final class ReplicaManager {
             .maxCompactionLagMs((Long) v.get(TopicConfigs.MAX_COMPACTION_LAG_MS))
             .minCleanableDirtyRatio((Double) v.get(TopicConfigs.MIN_CLEANABLE_DIRTY_RATIO))
             .build();
+    }
+
+    /** Stops fetching and ISR writes; logs are closed by the LogManager. */
+    @Override
+    public void close() {
+        fetchers.close();
+        isrManager.close();
     }
 }

@@ -1,2 +1,10 @@
-/** Partition leadership on this broker: appends with acks, high watermarks, waiting fetches; later, follower replication. */
+/**
+ * Replication in Kafka's model, on one broker: {@link io.haeryu.replication.ReplicaManager} makes this broker leader
+ * or follower of each partition as cluster metadata says; a {@link io.haeryu.replication.Partition} as leader tracks
+ * its followers' fetch offsets, moves the high watermark to the smallest log end in the ISR and asks for ISR changes
+ * ({@code IsrManager} writes them to ZooKeeper conditionally); as follower it appends what a {@code ReplicaFetcher}
+ * (one thread per leader broker) copies, truncating a divergent tail first. {@link io.haeryu.replication.DelayedProduce}
+ * holds {@code acks=all} answers until the ISR has the records; {@link io.haeryu.replication.FetchPurgatory} holds
+ * fetches waiting for data.
+ */
 package io.haeryu.replication;

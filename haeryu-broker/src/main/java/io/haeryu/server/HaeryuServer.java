@@ -2,8 +2,11 @@ package io.haeryu.server;
 
 import io.haeryu.cluster.BrokerIdInUseException;
 import io.haeryu.cluster.BrokerRegistration;
-import io.haeryu.cluster.EmbeddedZooKeeper;
+import io.haeryu.cluster.Controller;
+import io.haeryu.cluster.ControllerElection;
 import io.haeryu.cluster.MetadataImage;
+import io.haeryu.cluster.PartitionStateZk;
+import io.haeryu.cluster.EmbeddedZooKeeper;
 import io.haeryu.cluster.TopicService;
 import io.haeryu.cluster.ZkMetadataStore;
 import io.haeryu.config.BrokerConfig;
@@ -29,7 +32,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -43,6 +46,8 @@ public final class HaeryuServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HaeryuServer.class);
 
+    /** How long a stopping broker waits for the controller to move its leaderships away. */
+    private static final long CONTROLLED_SHUTDOWN_TIMEOUT_MS = 15_000;
     /** Coordinator partitions are spread over this many threads; each partition's events stay on one. */
     private static final int GROUP_COORDINATOR_THREADS = 2;
 
@@ -75,7 +80,9 @@ public final class HaeryuServer implements AutoCloseable {
             closeables.push(LogDirLock.acquire(dir));
         }
 
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("haeryu-scheduler"));
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, daemon("haeryu-scheduler"));
+        // Fetch and acks=all deadlines are mostly cancelled early; keep the queue to the ones still pending.
+        scheduler.setRemoveOnCancelPolicy(true);
         closeables.push(scheduler::shutdownNow);
         ExecutorService blocking = Executors.newFixedThreadPool(config.numIoThreads(), daemon("haeryu-io"));
         closeables.push(blocking::shutdownNow);
@@ -100,12 +107,17 @@ public final class HaeryuServer implements AutoCloseable {
         closeables.push(metadata);
 
         FetchPurgatory purgatory = new FetchPurgatory(scheduler);
-        ReplicaManager replicas = new ReplicaManager(config.brokerId(), config, logManager, purgatory);
-        metadata.addListener(replicas::onMetadataChange);
-        // The image loaded at start-up is not announced to listeners: apply its topic configs to the logs just loaded.
-        replicas.onMetadataChange(MetadataImage.EMPTY, metadata.image());
+        PartitionStateZk partitionStates = new PartitionStateZk(metadata);
+        ReplicaManager replicas = new ReplicaManager(config.brokerId(), config, logManager, purgatory, scheduler,
+            partitionStates, id -> metadata.image().broker(id));
+        replicas.start();
+        closeables.push(replicas);
 
+        ControllerElection election = new ControllerElection(metadata, config.brokerId());
+        Controller controller = new Controller(metadata, election, partitionStates, config);
+        closeables.push(controller);
         ApiRegistry apis = new ApiRegistry();
+        BrokerApis.registerController(apis, controller, blocking);
         TopicService topics = new TopicService(metadata, config);
         ProducerIdManager producerIds = new ProducerIdManager(metadata::allocateProducerIdBlock);
         BrokerApis.registerCore(apis, new BrokerApis.Services(config, metadata, topics, replicas, producerIds, blocking));
@@ -116,7 +128,6 @@ public final class HaeryuServer implements AutoCloseable {
         GroupCoordinator groups = new GroupCoordinator(groupConfig(config), offsetsTopic, groupLoops);
         closeables.push(groups::shutdown);
         GroupApis.registerAll(apis, groups, offsetsTopic, tp -> metadata.image().partition(tp).isPresent());
-        metadata.addListener(offsetsTopic);
 
         socketServer = new SocketServer(apis, new SocketServer.Settings(config.socketRequestMaxBytes(),
             config.getInt(BrokerConfig.SOCKET_SEND_BUFFER_BYTES), config.getInt(BrokerConfig.SOCKET_RECEIVE_BUFFER_BYTES),
@@ -141,8 +152,43 @@ public final class HaeryuServer implements AutoCloseable {
         } else {
             registerWaitingForStaleSession(registration);
         }
-        // After registration, so the broker counts itself when deciding whether __consumer_offsets can be created.
+
+        // Leadership is taken from metadata only once registered: a restarted broker's stale session has expired
+        // by then, so the controller no longer counts on it as the leader it was.
+        // After registration too, so the broker counts itself when deciding whether __consumer_offsets can be
+        // created; before the replica manager takes leadership up, so the coordinator hears of all of it.
         offsetsTopic.attach(groups);
+        metadata.addListener(replicas::onMetadataChange);
+        replicas.onMetadataChange(MetadataImage.EMPTY, metadata.image());
+        controller.start();
+        election.start();
+        closeables.push(election);
+        if (config.getBoolean(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE)) {
+            closeables.push(() -> controlledShutdown(replicas));
+        }
+    }
+
+    /**
+     * Asks the controller to move leadership to other in-sync replicas and waits (bounded) until it has, so clients
+     * fail over before this broker stops answering rather than after its session times out.
+     */
+    private void controlledShutdown(ReplicaManager replicas) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONTROLLED_SHUTDOWN_TIMEOUT_MS);
+        metadata.requestControlledShutdown(config.brokerId());
+        while (System.nanoTime() < deadline) {
+            MetadataImage image = metadata.image();
+            long movable = replicas.partitions().stream().filter(p -> p.isLeader() && p.isr().stream().anyMatch(
+                r -> r != config.brokerId() && image.brokers().containsKey(r) && !image.shuttingDownBrokers().contains(r)))
+                .count();
+            if (movable == 0) {
+                log.info("Controlled shutdown: broker {} leads no partition another in-sync replica could take",
+                    config.brokerId());
+                return;
+            }
+            Thread.sleep(100);
+        }
+        log.warn("Controlled shutdown: leadership was not moved away within {} ms; stopping anyway",
+            CONTROLLED_SHUTDOWN_TIMEOUT_MS);
     }
 
     /**

@@ -2,8 +2,6 @@ package io.haeryu.server;
 
 import io.haeryu.cluster.BrokerRegistration;
 import io.haeryu.cluster.MetadataImage;
-import io.haeryu.cluster.MetadataListener;
-import io.haeryu.cluster.PartitionState;
 import io.haeryu.cluster.TopicInfo;
 import io.haeryu.cluster.TopicService;
 import io.haeryu.cluster.ZkMetadataStore;
@@ -12,23 +10,24 @@ import io.haeryu.config.TopicConfigs;
 import io.haeryu.group.CoordinatorLocator;
 import io.haeryu.group.CoordinatorLog;
 import io.haeryu.group.GroupCoordinator;
+import io.haeryu.log.LogAppendInfo;
 import io.haeryu.log.LogReadInfo;
 import io.haeryu.replication.Partition;
 import io.haeryu.replication.ReplicaManager;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -39,13 +38,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The group coordinator's view of {@code __consumer_offsets}: where each partition is led (creating the topic on
  * first use, as Kafka does), the durable log its state changes go to and are replayed from, and which
- * partitions this broker must load or unload as leadership moves.
+ * partitions this broker must load or unload as leadership moves (told by the {@link ReplicaManager} once the
+ * partition has actually become leader or follower here).
+ *
+ * <p>An append completes once the partition's ISR has it ({@code acks=all}, Kafka's
+ * {@code offsets.commit.required.acks}), so a committed offset survives the loss of the coordinator's broker.
  */
-final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, MetadataListener {
+final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, ReplicaManager.LeadershipListener {
 
     private static final Logger log = LoggerFactory.getLogger(OffsetsTopic.class);
     private static final String NAME = Topic.GROUP_METADATA_TOPIC_NAME;
     private static final int REPLAY_FETCH_BYTES = 1 << 20;
+    /** Kafka's {@code offsets.commit.timeout.ms} default: how long an append waits for the ISR. */
+    private static final long COMMIT_TIMEOUT_MS = 5_000;
 
     private final int brokerId;
     private final BrokerConfig config;
@@ -54,8 +59,7 @@ final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, Metadata
     private final ReplicaManager replicas;
     private final Executor blockingExecutor;
     private final AtomicBoolean creating = new AtomicBoolean();
-    private final Set<Integer> led = new HashSet<>();
-    private GroupCoordinator coordinator;
+    private volatile GroupCoordinator coordinator;
 
     OffsetsTopic(int brokerId, BrokerConfig config, ZkMetadataStore metadata, TopicService topics,
                  ReplicaManager replicas, Executor blockingExecutor) {
@@ -67,11 +71,11 @@ final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, Metadata
         this.blockingExecutor = blockingExecutor;
     }
 
-    /** Starts tracking leadership for {@code coordinator}; loads the partitions this broker already leads. */
-    synchronized void attach(GroupCoordinator coordinator) {
+    /** Starts passing leadership changes to {@code coordinator}; call before the replica manager takes any up. */
+    void attach(GroupCoordinator coordinator) {
         this.coordinator = coordinator;
+        replicas.addLeadershipListener(this);
         MetadataImage image = metadata.image();
-        onChange(MetadataImage.EMPTY, image);
         // Created ahead of the first consumer, which would otherwise wait for it, once the cluster is big enough
         // for the configured replication factor (a smaller cluster still gets it on first use, capped).
         if (image.topic(NAME).isEmpty() && image.brokers().size() >= configuredReplicationFactor()) {
@@ -124,28 +128,16 @@ final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, Metadata
     }
 
     @Override
-    public synchronized void onChange(MetadataImage previous, MetadataImage current) {
-        if (coordinator == null) {
-            return;
+    public void onBecomeLeader(TopicPartition tp, int leaderEpoch) {
+        if (tp.topic().equals(NAME)) {
+            coordinator.onBecomeLeader(tp.partition());
         }
-        Set<Integer> nowLed = new HashSet<>();
-        current.topic(NAME).ifPresent(t -> {
-            for (PartitionState p : t.partitions()) {
-                if (p.leader() == brokerId) {
-                    nowLed.add(p.partition());
-                }
-            }
-        });
-        for (Integer p : List.copyOf(led)) {
-            if (!nowLed.contains(p)) {
-                led.remove(p);
-                coordinator.onResign(p);
-            }
-        }
-        for (Integer p : nowLed) {
-            if (led.add(p)) {
-                coordinator.onBecomeLeader(p);
-            }
+    }
+
+    @Override
+    public void onResign(TopicPartition tp, int leaderEpoch) {
+        if (tp.topic().equals(NAME)) {
+            coordinator.onResign(tp.partition());
         }
     }
 
@@ -155,9 +147,12 @@ final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, Metadata
             Partition p = ledPartition(partition);
             TopicInfo topic = metadata.image().topic(NAME).orElseThrow();
             MemoryRecords batch = MemoryRecords.withRecords(Compression.NONE, records.toArray(new SimpleRecord[0]));
-            p.appendAsLeader(batch, (short) -1, replicas.minInsyncReplicas(topic));
+            int minInsyncReplicas = replicas.minInsyncReplicas(topic);
+            LogAppendInfo info = p.appendAsLeader(batch, (short) -1, minInsyncReplicas);
             replicas.fetchPurgatory().dataArrived(p.topicPartition());
-            return CompletableFuture.completedFuture(null);
+            return replicas.delayedProduce().await(p, info.lastOffset() + 1, minInsyncReplicas, COMMIT_TIMEOUT_MS)
+                .thenCompose(error -> error == Errors.NONE ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.failedFuture(error.exception()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

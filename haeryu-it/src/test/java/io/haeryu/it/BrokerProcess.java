@@ -150,6 +150,20 @@ public final class BrokerProcess implements TestBroker {
         LIVE.remove(process);
     }
 
+    /** SIGSTOP: the process freezes (no heartbeats, no answers) until {@link #resume()}. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        runOrFail(List.of("kill", "-" + name, Long.toString(process.pid())));
+    }
+
     /** SIGTERM, then waits for a clean exit (forcibly after 30 s). Returns the exit code. */
     public int stop() {
         if (process == null) {

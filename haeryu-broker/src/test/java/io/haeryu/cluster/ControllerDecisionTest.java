@@ -1,0 +1,63 @@
+package io.haeryu.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.haeryu.cluster.ZkPayloads.LeaderAndIsr;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The controller's per-partition rules, on their own. */
+class ControllerDecisionTest {
+
+    private static final List<Integer> REPLICAS = List.of(1, 2, 3);
+
+    private static Optional<LeaderAndIsr> decide(LeaderAndIsr current, Set<Integer> live, Set<Integer> stopping,
+                                                  boolean unclean, boolean preferred) {
+        return Controller.decide(REPLICAS, current, new Controller.Rules(live, stopping, unclean, preferred));
+    }
+
+    @Test
+    void healthyPartitionIsLeftAlone() {
+        assertThat(decide(new LeaderAndIsr(1, 4, List.of(1, 2, 3)), Set.of(1, 2, 3), Set.of(), false, true)).isEmpty();
+    }
+
+    @Test
+    void deadLeaderIsReplacedByTheFirstLiveInSyncReplicaWithABumpedEpoch() {
+        assertThat(decide(new LeaderAndIsr(1, 4, List.of(1, 3)), Set.of(2, 3), Set.of(), false, false))
+            .contains(new LeaderAndIsr(3, 5, List.of(3)));
+    }
+
+    @Test
+    void deadFollowerLeavesTheIsr() {
+        assertThat(decide(new LeaderAndIsr(1, 4, List.of(1, 2, 3)), Set.of(1, 3), Set.of(), false, false))
+            .contains(new LeaderAndIsr(1, 5, List.of(1, 3)));
+    }
+
+    @Test
+    void withoutAnInSyncReplicaThePartitionGoesOfflineKeepingItsIsrUnlessUncleanElectionIsAllowed() {
+        LeaderAndIsr current = new LeaderAndIsr(1, 4, List.of(1));
+        assertThat(decide(current, Set.of(2, 3), Set.of(), false, false)).contains(new LeaderAndIsr(-1, 5, List.of(1)));
+        assertThat(decide(current, Set.of(2, 3), Set.of(), true, false)).contains(new LeaderAndIsr(2, 5, List.of(2)));
+        // Offline already: nothing to do until an ISR member returns, then it leads.
+        LeaderAndIsr offline = new LeaderAndIsr(-1, 5, List.of(1));
+        assertThat(decide(offline, Set.of(2, 3), Set.of(), false, false)).isEmpty();
+        assertThat(decide(offline, Set.of(1, 2, 3), Set.of(), false, false)).contains(new LeaderAndIsr(1, 6, List.of(1)));
+    }
+
+    @Test
+    void controlledShutdownMovesLeadershipAwayButNeverTakesThePartitionOffline() {
+        assertThat(decide(new LeaderAndIsr(1, 4, List.of(1, 2)), Set.of(1, 2, 3), Set.of(1), false, false))
+            .contains(new LeaderAndIsr(2, 5, List.of(2)));
+        assertThat(decide(new LeaderAndIsr(1, 4, List.of(1)), Set.of(1, 2, 3), Set.of(1), false, false)).isEmpty();
+    }
+
+    @Test
+    void preferredReplicaGetsLeadershipBackOnlyWhenInSync() {
+        assertThat(decide(new LeaderAndIsr(2, 7, List.of(2, 3, 1)), Set.of(1, 2, 3), Set.of(), false, true))
+            .contains(new LeaderAndIsr(1, 8, List.of(2, 3, 1)));
+        assertThat(decide(new LeaderAndIsr(2, 7, List.of(2, 3)), Set.of(1, 2, 3), Set.of(), false, true)).isEmpty();
+        assertThat(decide(new LeaderAndIsr(2, 7, List.of(2, 3, 1)), Set.of(1, 2, 3), Set.of(), false, false)).isEmpty();
+    }
+}
