@@ -127,7 +127,7 @@ public final class HaeryuServer implements AutoCloseable {
         closeables.push(groupLoops);
         GroupCoordinator groups = new GroupCoordinator(groupConfig(config), offsetsTopic, groupLoops);
         closeables.push(groups::shutdown);
-        GroupApis.registerAll(apis, groups, offsetsTopic);
+        GroupApis.registerAll(apis, groups, offsetsTopic, tp -> metadata.image().partition(tp).isPresent());
 
         socketServer = new SocketServer(apis, new SocketServer.Settings(config.socketRequestMaxBytes(),
             config.getInt(BrokerConfig.SOCKET_SEND_BUFFER_BYTES), config.getInt(BrokerConfig.SOCKET_RECEIVE_BUFFER_BYTES),

@@ -54,6 +54,27 @@ class GroupAdministrationTest {
     }
 
     @Test
+    void describeOfAnUnknownGroupIsDeadBeforeV6AndNotFoundFromV6() {
+        kit.stableGroup("known-app", 1);
+        for (short version = 0; version <= 6; version++) {
+            org.apache.kafka.common.requests.DescribeGroupsResponse response = kit.send(
+                new org.apache.kafka.common.requests.DescribeGroupsRequest.Builder(
+                    new org.apache.kafka.common.message.DescribeGroupsRequestData()
+                        .setGroups(List.of("known-app", "no-such-app"))).build(version));
+            var groups = response.data().groups();
+            assertThat(groups.get(0).errorCode()).as("v%d", version).isEqualTo(Errors.NONE.code());
+            assertThat(groups.get(0).groupState()).isEqualTo("Stable");
+            if (version < 6) {
+                assertThat(groups.get(1).errorCode()).as("v%d", version).isEqualTo(Errors.NONE.code());
+                assertThat(groups.get(1).groupState()).isEqualTo("Dead");
+            } else {
+                assertThat(groups.get(1).errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+                assertThat(groups.get(1).errorMessage()).isEqualTo("Group no-such-app not found.");
+            }
+        }
+    }
+
+    @Test
     void listGroupsFiltersByState() {
         kit.stableGroup("stable-app", 1);
         kit.commit("offsets-only", "", -1, 0, 1);

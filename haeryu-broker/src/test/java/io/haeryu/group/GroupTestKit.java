@@ -60,6 +60,8 @@ final class GroupTestKit {
     final GroupConfig config;
     final GroupCoordinator coordinator;
     final ApiRegistry registry = new ApiRegistry();
+    /** The topic partitions the "cluster" has (OffsetCommit rejects others); every one unless a test narrows it. */
+    java.util.function.Predicate<org.apache.kafka.common.TopicPartition> knownPartitions = tp -> true;
     private int correlationId;
 
     GroupTestKit(GroupConfig config) {
@@ -77,7 +79,7 @@ final class GroupTestKit {
         for (int partition = 0; partition < config.offsetsTopicPartitions(); partition++) {
             coordinator.onBecomeLeader(partition);
         }
-        GroupApis.registerAll(registry, coordinator, locator);
+        GroupApis.registerAll(registry, coordinator, locator, tp -> knownPartitions.test(tp));
     }
 
     /** Sends a request through its registered handler; the future completes with the re-parsed response. */

@@ -122,6 +122,39 @@ class OffsetCommitFetchTest {
     }
 
     @Test
+    void commitsToPartitionsTheClusterDoesNotHaveAreRejectedAndNotStored() {
+        kit.knownPartitions = tp -> tp.topic().equals(TOPIC) && tp.partition() < 2;
+        OffsetCommitRequestData data = new OffsetCommitRequestData().setGroupId(GROUP).setGenerationIdOrMemberEpoch(-1)
+            .setTopics(List.of(
+                new OffsetCommitRequestTopic().setName(TOPIC).setPartitions(List.of(
+                    new OffsetCommitRequestPartition().setPartitionIndex(0).setCommittedOffset(5),
+                    new OffsetCommitRequestPartition().setPartitionIndex(7).setCommittedOffset(5))),
+                new OffsetCommitRequestTopic().setName("no-such-topic").setPartitions(List.of(
+                    new OffsetCommitRequestPartition().setPartitionIndex(0).setCommittedOffset(5)))));
+
+        OffsetCommitResponse response = kit.send(OffsetCommitRequest.Builder.forTopicNames(data).build((short) 9));
+
+        assertThat(response.data().topics()).hasSize(2);
+        assertThat(response.data().topics()).flatExtracting(t -> t.partitions().stream()
+                .map(p -> tuple(t.name(), p.partitionIndex(), Errors.forCode(p.errorCode()))).toList())
+            .containsExactlyInAnyOrder(tuple(TOPIC, 0, Errors.NONE),
+                tuple(TOPIC, 7, Errors.UNKNOWN_TOPIC_OR_PARTITION),
+                tuple("no-such-topic", 0, Errors.UNKNOWN_TOPIC_OR_PARTITION));
+        assertThat(fetchV8(List.of(0, 7)).topics().get(0).partitions())
+            .extracting(OffsetFetchResponsePartitions::partitionIndex, OffsetFetchResponsePartitions::committedOffset)
+            .containsExactly(tuple(0, 5L), tuple(7, -1L));
+
+        // nothing valid left: answered without consulting the group (an unknown member would otherwise be reported)
+        OffsetCommitRequestData onlyUnknown = new OffsetCommitRequestData().setGroupId(GROUP).setMemberId("ghost")
+            .setGenerationIdOrMemberEpoch(3)
+            .setTopics(List.of(new OffsetCommitRequestTopic().setName("no-such-topic").setPartitions(List.of(
+                new OffsetCommitRequestPartition().setPartitionIndex(0).setCommittedOffset(5)))));
+        OffsetCommitResponse rejected = kit.send(OffsetCommitRequest.Builder.forTopicNames(onlyUnknown).build((short) 9));
+        assertThat(rejected.data().topics().get(0).partitions().get(0).errorCode())
+            .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+    }
+
+    @Test
     void commitIsAnsweredOnlyOnceTheLogHasIt() {
         kit.log.holdAppends();
         CompletableFuture<OffsetCommitResponse> pending = kit.sendAsync(OffsetCommitRequest.Builder.forTopicNames(
@@ -144,6 +177,28 @@ class OffsetCommitFetchTest {
 
         assertThat(kit.commit(GROUP, "", -1, 0, 3)).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
         assertThat(fetchV8(List.of(0)).topics().get(0).partitions().get(0).committedOffset()).isEqualTo(-1L);
+    }
+
+    @Test
+    void offsetDeleteOfATopicTheClusterDoesNotHaveIsUnknownTopicOrPartition() {
+        kit.commit(GROUP, "", -1, 0, 4);
+        kit.knownPartitions = tp -> tp.topic().equals(TOPIC);
+
+        OffsetDeleteResponse response = kit.send(new OffsetDeleteRequest.Builder(new OffsetDeleteRequestData()
+            .setGroupId(GROUP).setTopics(new OffsetDeleteRequestTopicCollection(List.of(
+                deleteTopic(TOPIC), deleteTopic("gone")).iterator()))).build((short) 0));
+
+        assertThat(response.data().errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(Errors.forCode(response.data().topics().find(TOPIC).partitions().find(0).errorCode()))
+            .isEqualTo(Errors.NONE);
+        assertThat(Errors.forCode(response.data().topics().find("gone").partitions().find(0).errorCode()))
+            .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        assertThat(fetchV8(List.of(0)).topics().get(0).partitions().get(0).committedOffset()).isEqualTo(-1L);
+
+        OffsetDeleteResponse noGroup = kit.send(new OffsetDeleteRequest.Builder(new OffsetDeleteRequestData()
+            .setGroupId("no-such-group").setTopics(new OffsetDeleteRequestTopicCollection(List.of(
+                deleteTopic("gone")).iterator()))).build((short) 0));
+        assertThat(noGroup.data().errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
     }
 
     @Test
