@@ -37,34 +37,12 @@ mkdir -p "$(dirname "$RESULTS")"
 # shellcheck source=lib/compare-common.sh
 . "$root/haeryu-bench/scripts/lib/compare-common.sh"
 command -v kcat >/dev/null || { echo "kcat is needed to time leader elections" >&2; exit 2; }
-
-cluster_pid=""
-kafka_started=""
-cleanup() {
-  local rc=$?
-  if [ -n "$cluster_pid" ] && kill -0 "$cluster_pid" 2>/dev/null; then
-    log "stopping the Haeryu cluster (pid $cluster_pid)"
-    kill "$cluster_pid" 2>/dev/null || true
-    for _ in $(seq 300); do kill -0 "$cluster_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$cluster_pid" 2>/dev/null || true
-  fi
-  if [ -n "$kafka_started" ]; then
-    log "stopping Kafka"
-    "$KREF" stop || true
-  fi
-  rm -rf "$work"
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+haeryu_name="the Haeryu cluster"
+haeryu_stop_polls=300 # up to 60 s: the launcher stops its brokers and ZooKeeper before it exits
 
 # ---------------------------------------------------------------- build + start both clusters
 cli=$root/haeryu-cli/target
-if [ -z "${SKIP_BUILD:-}" ] && { [ ! -d "$cli/lib" ] || [ ! -d "$cli/classes" ] ||
-     [ -n "$(find "$root/haeryu-broker/src" "$root/haeryu-cli/src" -newer "$cli/lib" -type f 2>/dev/null | head -1)" ]; }; then
-  log "building Haeryu (mvn -B -q -DskipTests package -pl haeryu-cli -am)"
-  (cd "$root" && mvn -B -q -DskipTests package -pl haeryu-cli -am)
-fi
+build_cli_if_stale
 for p in "$HAERYU_PORT" $((HAERYU_PORT + 1)) $((HAERYU_PORT + 2)) 19092 19093 19094; do
   port_open "$p" && { echo "port $p is already in use" >&2; exit 1; }
 done
@@ -74,8 +52,8 @@ java -Xmx256m -cp "$cli/classes:$cli/lib/*" io.haeryu.cli.HaeryuCli cluster --br
   --port "$HAERYU_PORT" --zookeeper-port 0 --override "zookeeper.session.timeout.ms=$SESSION_MS" \
   --override num.partitions=3 --override default.replication.factor=3 --override min.insync.replicas=2 \
   >"$work/cluster.log" 2>&1 &
-cluster_pid=$!
-for _ in $(seq 1200); do grep -q '^Brokers:' "$work/cluster.log" && break; kill -0 "$cluster_pid" || break; sleep 0.1; done
+haeryu_pid=$!
+for _ in $(seq 1200); do grep -q '^Brokers:' "$work/cluster.log" && break; kill -0 "$haeryu_pid" || break; sleep 0.1; done
 grep -q '^Brokers:' "$work/cluster.log" || { tail -50 "$work/cluster.log" >&2; exit 1; }
 
 log "starting Kafka (kafka-reference.sh start 3, KREF_HOME=$KREF_HOME)"
@@ -96,17 +74,7 @@ for b in haeryu kafka; do
 done
 
 # ---------------------------------------------------------------- workloads
-produced=0
-for ((r = 1; r <= ROUNDS; r++)); do
-  log "round $r/$ROUNDS: flood-100B acks=all ($FLOOD_RECORDS records)"
-  flood haeryu; flood kafka
-  log "round $r/$ROUNDS: paced-1KB acks=all ($PACED_RECORDS records at $PACED_RATE/s)"
-  paced haeryu; paced kafka
-  produced=$((produced + FLOOD_RECORDS + PACED_RECORDS))
-  n=$((CONSUME_RECORDS < produced ? CONSUME_RECORDS : produced))
-  log "round $r/$ROUNDS: consume ($n records)"
-  consume haeryu "$n"; consume kafka "$n"
-done
+run_rounds " acks=all"
 
 # ---------------------------------------------------------------- failover
 # leader (broker id) of partition 0 of $2 as the cluster reports it, -1 without one
@@ -160,23 +128,11 @@ failover haeryu failover; failover kafka failover
   echo "Failover: kill -9 of partition 0's leader until metadata (kcat) names another leader; Haeryu"
   echo "zookeeper.session.timeout.ms=$SESSION_MS, Kafka broker.session.timeout.ms default 9000."
   echo
-  echo "| metric | Haeryu | Kafka | Haeryu/Kafka | better |"
-  echo "|---|---:|---:|---:|---|"
-  for row in "flood|flood-100B acks=all (records/s)|higher" "flood_p50|flood-100B acks=all p50 (ms)|lower" \
-             "flood_p99|flood-100B acks=all p99 (ms)|lower" "flood_p999|flood-100B acks=all p99.9 (ms)|lower" \
-             "p50|paced-1KB acks=all p50 (ms)|lower" "p99|paced-1KB acks=all p99 (ms)|lower" \
-             "p999|paced-1KB acks=all p99.9 (ms)|lower" "consume|consume (records/s)|higher" \
-             "failover|new leader after kill -9 (ms)|lower"; do
-    IFS='|' read -r key label better <<<"$row"
-    h=$(echo "${SAMPLES["$key|haeryu"]:-}" | median); k=$(echo "${SAMPLES["$key|kafka"]:-}" | median)
-    echo "| $label | $(fmt "$h") | $(fmt "$k") | $(ratio "$h" "$k") | $better |"
-  done
-  echo
-  echo "Raw samples:"
-  echo
-  for key in flood flood_p50 flood_p99 flood_p999 p50 p99 p999 consume failover; do
-    echo "- $key: Haeryu [${SAMPLES["$key|haeryu"]:-} ], Kafka [${SAMPLES["$key|kafka"]:-} ]"
-  done
+  results_table "flood|flood-100B acks=all (records/s)|higher" "flood_p50|flood-100B acks=all p50 (ms)|lower" \
+                "flood_p99|flood-100B acks=all p99 (ms)|lower" "flood_p999|flood-100B acks=all p99.9 (ms)|lower" \
+                "p50|paced-1KB acks=all p50 (ms)|lower" "p99|paced-1KB acks=all p99 (ms)|lower" \
+                "p999|paced-1KB acks=all p99.9 (ms)|lower" "consume|consume (records/s)|higher" \
+                "failover|new leader after kill -9 (ms)|lower"
 } >"$RESULTS"
 echo
 cat "$RESULTS"

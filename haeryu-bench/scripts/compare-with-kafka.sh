@@ -39,33 +39,9 @@ mkdir -p "$(dirname "$RESULTS")"
 # shellcheck source=lib/compare-common.sh
 . "$root/haeryu-bench/scripts/lib/compare-common.sh"
 
-haeryu_pid=""
-kafka_started=""
-cleanup() {
-  local rc=$?
-  if [ -n "$haeryu_pid" ] && kill -0 "$haeryu_pid" 2>/dev/null; then
-    log "stopping Haeryu (pid $haeryu_pid)"
-    kill "$haeryu_pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$haeryu_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$haeryu_pid" 2>/dev/null || true
-  fi
-  if [ -n "$kafka_started" ]; then
-    log "stopping Kafka"
-    "$KREF" stop || true
-  fi
-  rm -rf "$work"
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 # ---------------------------------------------------------------- build + start Haeryu
 cli=$root/haeryu-cli/target
-if [ -z "${SKIP_BUILD:-}${HAERYU_CMD:-}" ] && { [ ! -d "$cli/lib" ] || [ ! -d "$cli/classes" ] ||
-     [ -n "$(find "$root/haeryu-broker/src" "$root/haeryu-cli/src" -newer "$cli/lib" -type f 2>/dev/null | head -1)" ]; }; then
-  log "building Haeryu (mvn -B -q -DskipTests package -pl haeryu-cli -am)"
-  (cd "$root" && mvn -B -q -DskipTests package -pl haeryu-cli -am)
-fi
+[ -n "${HAERYU_CMD:-}" ] || build_cli_if_stale
 port_open "$HAERYU_PORT" && { echo "port $HAERYU_PORT is already in use" >&2; exit 1; }
 port_open "$KAFKA_PORT" && { echo "port $KAFKA_PORT is already in use (another reference Kafka?)" >&2; exit 1; }
 
@@ -104,18 +80,7 @@ for b in haeryu kafka; do
 done
 
 # ---------------------------------------------------------------- workloads
-produced=0
-
-for ((r = 1; r <= ROUNDS; r++)); do
-  log "round $r/$ROUNDS: flood-100B ($FLOOD_RECORDS records)"
-  flood haeryu; flood kafka
-  log "round $r/$ROUNDS: paced-1KB ($PACED_RECORDS records at $PACED_RATE/s)"
-  paced haeryu; paced kafka
-  produced=$((produced + FLOOD_RECORDS + PACED_RECORDS))
-  n=$((CONSUME_RECORDS < produced ? CONSUME_RECORDS : produced))
-  log "round $r/$ROUNDS: consume ($n records)"
-  consume haeryu "$n"; consume kafka "$n"
-done
+run_rounds
 
 add rss haeryu "$(rss_mb "$haeryu_pid")"
 add rss kafka "$(rss_mb "$kafka_pid")"
@@ -130,22 +95,10 @@ add start kafka "$kafka_start_ms"
   echo "flood: $FLOOD_RECORDS x 100 B acks=1; paced: $PACED_RECORDS x 1000 B acks=all linger.ms=1 at $PACED_RATE/s;"
   echo "consume: consumer-perf up to $CONSUME_RECORDS records; clients: Kafka's producer-perf/consumer-perf for both."
   echo
-  echo "| metric | Haeryu | Kafka | Haeryu/Kafka | better |"
-  echo "|---|---:|---:|---:|---|"
-  for row in "flood|flood-100B acks=1 (records/s)|higher" "p50|paced-1KB acks=all p50 (ms)|lower" \
-             "p99|paced-1KB acks=all p99 (ms)|lower" "p999|paced-1KB acks=all p99.9 (ms)|lower" \
-             "consume|consume (records/s)|higher" "rss|broker RSS after runs (MB)|lower" \
-             "start|start: JVM start to port accepting (ms)|lower"; do
-    IFS='|' read -r key label better <<<"$row"
-    h=$(echo "${SAMPLES["$key|haeryu"]:-}" | median); k=$(echo "${SAMPLES["$key|kafka"]:-}" | median)
-    echo "| $label | $(fmt "$h") | $(fmt "$k") | $(ratio "$h" "$k") | $better |"
-  done
-  echo
-  echo "Raw samples:"
-  echo
-  for key in flood p50 p99 p999 consume rss start; do
-    echo "- $key: Haeryu [${SAMPLES["$key|haeryu"]:-} ], Kafka [${SAMPLES["$key|kafka"]:-} ]"
-  done
+  results_table "flood|flood-100B acks=1 (records/s)|higher" "p50|paced-1KB acks=all p50 (ms)|lower" \
+                "p99|paced-1KB acks=all p99 (ms)|lower" "p999|paced-1KB acks=all p99.9 (ms)|lower" \
+                "consume|consume (records/s)|higher" "rss|broker RSS after runs (MB)|lower" \
+                "start|start: JVM start to port accepting (ms)|lower"
 } >"$RESULTS"
 echo
 cat "$RESULTS"

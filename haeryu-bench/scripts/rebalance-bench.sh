@@ -27,45 +27,12 @@ HAERYU_HEAP=${HAERYU_HEAP:-1G}
 export KREF_HEAP=${KREF_HEAP:-$HAERYU_HEAP}
 export KREF_HOME=${KREF_HOME:-/tmp/haeryu-rebalance-kref}
 KAFKA_PORT=19092
-if [ -z "${KREF:-}" ]; then
-  for c in "$root/../shared/tools/kafka-reference.sh" "/work/shared/tools/kafka-reference.sh"; do
-    [ -x "$c" ] && { KREF=$c; break; }
-  done
-fi
-[ -n "${KREF:-}" ] && [ -x "$KREF" ] || { echo "kafka-reference.sh not found; set KREF=..." >&2; exit 2; }
 stamp=$(date -u +%Y%m%d-%H%M%S)
 RESULTS=${RESULTS:-$root/haeryu-bench/results/rebalance-$stamp.md}
 work=$(mktemp -d /tmp/haeryu-rebalance.XXXXXX)
 mkdir -p "$(dirname "$RESULTS")"
-
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
-
-haeryu_pid=""
-kafka_started=""
-cleanup() {
-  local rc=$?
-  if [ -n "$haeryu_pid" ] && kill -0 "$haeryu_pid" 2>/dev/null; then
-    log "stopping Haeryu (pid $haeryu_pid)"
-    kill "$haeryu_pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$haeryu_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$haeryu_pid" 2>/dev/null || true
-  fi
-  if [ -n "$kafka_started" ]; then
-    log "stopping Kafka"
-    "$KREF" stop || true
-  fi
-  rm -rf "$work"
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_port() {
-  local i
-  for ((i = 0; i < 1200; i++)); do port_open "$1" && return 0; sleep 0.05; done
-  echo "$2 did not open port $1" >&2; return 1
-}
+# shellcheck source=lib/compare-common.sh
+. "$root/haeryu-bench/scripts/lib/compare-common.sh"
 
 # ---------------------------------------------------------------- build + start
 cli=$root/haeryu-cli/target
@@ -86,7 +53,7 @@ HAERYU_HEAP_OPTS="-Xms$HAERYU_HEAP -Xmx$HAERYU_HEAP" "$root/bin/haeryu" server \
   --override "log.dirs=$work/haeryu-data" --override group.initial.rebalance.delay.ms=0 \
   --override offsets.topic.replication.factor=1 >"$work/haeryu.log" 2>&1 &
 haeryu_pid=$!
-wait_port "$HAERYU_PORT" Haeryu || { tail -50 "$work/haeryu.log" >&2; exit 1; }
+wait_port "$HAERYU_PORT" Haeryu >/dev/null || { tail -50 "$work/haeryu.log" >&2; exit 1; }
 
 log "starting Kafka (kafka-reference.sh start 1, KREF_HOME=$KREF_HOME; group.initial.rebalance.delay.ms=0)"
 grep -q '^group.initial.rebalance.delay.ms=0' "$KREF" ||
@@ -95,8 +62,6 @@ kafka_started=1
 "$KREF" start 1 >"$work/kref-start.log" 2>&1 || { cat "$work/kref-start.log" >&2; exit 1; }
 
 declare -A BOOT=([haeryu]="127.0.0.1:$HAERYU_PORT" [kafka]="127.0.0.1:$KAFKA_PORT")
-declare -A SAMPLES
-add() { SAMPLES["$1|$2"]="${SAMPLES["$1|$2"]:-} $3"; }
 
 run() {
   local b=$1 out line
@@ -124,9 +89,6 @@ for ((r = 1; r <= ROUNDS; r++)); do
   run haeryu; run kafka
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "n/a";
-  else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
 
 {
   echo "## Rebalance time, Haeryu vs Apache Kafka ($(date -u +%Y-%m-%d), $(nproc) cores, $(uname -srm))"

@@ -1,7 +1,32 @@
-# Shared by the compare-*-with-kafka.sh scripts: locating kafka-reference.sh, timing helpers, the producer-perf
-# and consumer-perf workloads (recorded into SAMPLES), and the statistics of the results table.
-# The sourcing script sets root, work and BOOT (broker name -> bootstrap list) before running workloads, and
-# FLOOD_RECORDS, FLOOD_ACKS, PACED_RECORDS, PACED_RATE.
+# Shared by the compare-*-with-kafka.sh and rebalance-bench.sh scripts: stopping what they started on exit,
+# locating kafka-reference.sh, building haeryu-cli, timing helpers, the producer-perf and consumer-perf workloads
+# (recorded into SAMPLES), and the statistics of the results table.
+# The sourcing script sets root and work before sourcing; cli before build_cli_if_stale; BOOT (broker name ->
+# bootstrap list) before running workloads, and FLOOD_RECORDS, FLOOD_ACKS, PACED_RECORDS, PACED_RATE.
+
+# On exit, cleanup stops the Haeryu process haeryu_pid (a broker, or the `haeryu cluster` launcher; SIGTERM, then
+# SIGKILL after haeryu_stop_polls x 0.2 s), the reference Kafka once kafka_started is set, and removes work.
+haeryu_pid=""
+haeryu_name="Haeryu"
+haeryu_stop_polls=100
+kafka_started=""
+cleanup() {
+  local rc=$?
+  if [ -n "$haeryu_pid" ] && kill -0 "$haeryu_pid" 2>/dev/null; then
+    log "stopping $haeryu_name (pid $haeryu_pid)"
+    kill "$haeryu_pid" 2>/dev/null || true
+    for _ in $(seq "$haeryu_stop_polls"); do kill -0 "$haeryu_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$haeryu_pid" 2>/dev/null || true
+  fi
+  if [ -n "$kafka_started" ]; then
+    log "stopping Kafka"
+    "$KREF" stop || true
+  fi
+  rm -rf "$work"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 if [ -z "${KREF:-}" ]; then
   for c in "$root/../shared/tools/kafka-reference.sh" "/work/shared/tools/kafka-reference.sh"; do
@@ -11,6 +36,16 @@ fi
 [ -n "${KREF:-}" ] && [ -x "$KREF" ] || { echo "kafka-reference.sh not found; set KREF=..." >&2; exit 2; }
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+
+# Builds haeryu-cli (with what it needs) when $cli lacks lib/ or classes/ or is older than the sources; SKIP_BUILD=1
+# skips it.
+build_cli_if_stale() {
+  if [ -z "${SKIP_BUILD:-}" ] && { [ ! -d "$cli/lib" ] || [ ! -d "$cli/classes" ] ||
+       [ -n "$(find "$root/haeryu-broker/src" "$root/haeryu-cli/src" -newer "$cli/lib" -type f 2>/dev/null | head -1)" ]; }; then
+    log "building Haeryu (mvn -B -q -DskipTests package -pl haeryu-cli -am)"
+    (cd "$root" && mvn -B -q -DskipTests package -pl haeryu-cli -am)
+  fi
+}
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -69,8 +104,43 @@ consume() {
   log "  consume $b: $rate records/s ($n records)"
 }
 
+# ROUNDS rounds of flood, paced and consume, each run on haeryu then on kafka (A B); $1 (e.g. " acks=all") is
+# appended to the flood and paced names in the log.
+run_rounds() {
+  local acks=${1:-} produced=0 r n
+  for ((r = 1; r <= ROUNDS; r++)); do
+    log "round $r/$ROUNDS: flood-100B$acks ($FLOOD_RECORDS records)"
+    flood haeryu; flood kafka
+    log "round $r/$ROUNDS: paced-1KB$acks ($PACED_RECORDS records at $PACED_RATE/s)"
+    paced haeryu; paced kafka
+    produced=$((produced + FLOOD_RECORDS + PACED_RECORDS))
+    n=$((CONSUME_RECORDS < produced ? CONSUME_RECORDS : produced))
+    log "round $r/$ROUNDS: consume ($n records)"
+    consume haeryu "$n"; consume kafka "$n"
+  done
+}
+
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "n/a";
   else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
 fmt() { awk -v x="$1" 'BEGIN { if (x == "n/a") print x; else if (x >= 1000) printf "%.0f\n", x; else printf "%.1f\n", x }'; }
 
+# The markdown results table, a row per "key|label|better" argument (medians and the Haeryu/Kafka ratio), then the
+# raw samples of those keys.
+results_table() {
+  local row key label better h k
+  echo "| metric | Haeryu | Kafka | Haeryu/Kafka | better |"
+  echo "|---|---:|---:|---:|---|"
+  for row in "$@"; do
+    IFS='|' read -r key label better <<<"$row"
+    h=$(echo "${SAMPLES["$key|haeryu"]:-}" | median); k=$(echo "${SAMPLES["$key|kafka"]:-}" | median)
+    echo "| $label | $(fmt "$h") | $(fmt "$k") | $(ratio "$h" "$k") | $better |"
+  done
+  echo
+  echo "Raw samples:"
+  echo
+  for row in "$@"; do
+    key=${row%%|*}
+    echo "- $key: Haeryu [${SAMPLES["$key|haeryu"]:-} ], Kafka [${SAMPLES["$key|kafka"]:-} ]"
+  done
+}

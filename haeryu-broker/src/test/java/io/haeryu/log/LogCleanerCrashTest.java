@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.apache.kafka.common.compress.Compression;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.haeryu.log.LogTestSupport.KeyedRecord;
@@ -36,18 +36,16 @@ class LogCleanerCrashTest {
         .cleanupPolicyDelete(false).segmentBytes(1024).segmentIndexBytes(4096).fileDeleteDelayMs(3_600_000).build();
     private static final LogConfig CLEAN_CONFIG = WRITE_CONFIG.toBuilder().segmentBytes(4096).build();
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final LogTestSupport support = new LogTestSupport();
     @TempDir
     Path backup;
-    private LogTestSupport support;
     private List<KeyedRecord> original;
     private List<KeyedRecord> cleaned;
     private List<Long> cleanedBases;
 
     @BeforeEach
     void setUp() throws IOException {
-        support = new LogTestSupport(dir);
         LogManager manager = support.startManager(WRITE_CONFIG);
         PartitionLog log = manager.getOrCreateLog(TP, TOPIC_ID, WRITE_CONFIG);
         for (int i = 0; i < 300; i++) {
@@ -71,13 +69,8 @@ class LogCleanerCrashTest {
         // The manager is abandoned without close(): a crash right after the cleaning.
     }
 
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        support.close();
-    }
-
     private Path partitionDir() {
-        return dir.resolve(TP.topic() + "-" + TP.partition());
+        return support.logDir.resolve(TP.topic() + "-" + TP.partition());
     }
 
     private void renameSegmentFiles(long base, String fromSuffix, String toSuffix, boolean includeLog)

@@ -27,10 +27,8 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.record.internal.SimpleRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -40,22 +38,11 @@ class LogCleanerTest {
     private static final LogConfig COMPACTED = LogConfig.builder().cleanupPolicyCompact(true).cleanupPolicyDelete(false)
         .segmentBytes(1024).segmentIndexBytes(4096).fileDeleteDelayMs(3_600_000).build();
 
-    @TempDir
-    Path dir;
-    private LogTestSupport support;
-
-    @BeforeEach
-    void setUp() {
-        support = new LogTestSupport(dir);
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        support.close();
-    }
+    @RegisterExtension
+    final LogTestSupport support = new LogTestSupport();
 
     private Path partitionDir() {
-        return dir.resolve(TP.topic() + "-" + TP.partition());
+        return support.logDir.resolve(TP.topic() + "-" + TP.partition());
     }
 
     private long now() {
@@ -222,7 +209,7 @@ class LogCleanerTest {
         assertThat(checkpoint).isEqualTo(50);
         manager.close();
 
-        assertThat(OffsetCheckpointFile.read(dir.resolve(OffsetCheckpointFile.CLEANER_OFFSET)))
+        assertThat(OffsetCheckpointFile.read(support.logDir.resolve(OffsetCheckpointFile.CLEANER_OFFSET)))
             .containsEntry(TP, 50L);
         LogManager reopened = support.startManager(config);
         PartitionLog reloaded = reopened.getOrCreateLog(TP, TOPIC_ID, config);

@@ -24,25 +24,12 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InconsistentTopicIdException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.record.internal.Records;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LogManagerTest {
-    @TempDir
-    Path dir;
-    private LogTestSupport support;
-
-    @BeforeEach
-    void setUp() {
-        support = new LogTestSupport(dir);
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        support.close();
-    }
+    @RegisterExtension
+    final LogTestSupport support = new LogTestSupport();
 
     private List<String> dirNames(Path parent) throws IOException {
         try (Stream<Path> files = Files.list(parent)) {
@@ -60,7 +47,7 @@ class LogManagerTest {
         assertThat(second).isSameAs(first);
         assertThat(manager.getLog(TP)).containsSame(first);
         assertThat(manager.allLogs()).containsExactly(first);
-        assertThat(dir.resolve("orders-0").resolve("partition.metadata")).content().contains(TOPIC_ID.toString());
+        assertThat(support.logDir.resolve("orders-0").resolve("partition.metadata")).content().contains(TOPIC_ID.toString());
         assertThatThrownBy(() -> manager.getOrCreateLog(TP, Uuid.randomUuid(), LogConfig.defaults()))
             .isInstanceOf(InconsistentTopicIdException.class);
         LogConfig override = LogConfig.builder().retentionBytes(1234).build();
@@ -78,11 +65,11 @@ class LogManagerTest {
         manager.deleteLog(TP);
 
         assertThat(manager.getLog(TP)).isEmpty();
-        assertThat(dirNames(dir)).singleElement().satisfies(name ->
+        assertThat(dirNames(support.logDir)).singleElement().satisfies(name ->
             assertThat(name).startsWith("orders-0.").endsWith("-delete"));
         assertThat(values(inFlight)).containsExactly("a", "b"); // still readable until the delayed deletion
         assertThatThrownBy(() -> log.appendAsLeader(records(1L, "c"), 0)).isInstanceOf(KafkaStorageException.class);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(dirNames(dir)).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(dirNames(support.logDir)).isEmpty());
 
         PartitionLog recreated = manager.getOrCreateLog(TP, TOPIC_ID, config);
         assertThat(recreated.logEndOffset()).isZero();
@@ -99,13 +86,13 @@ class LogManagerTest {
         LogManager restarted = support.startManager(config);
 
         assertThat(restarted.allLogs()).isEmpty();
-        assertThat(dirNames(dir)).isEmpty();
+        assertThat(dirNames(support.logDir)).isEmpty();
     }
 
     @Test
     void logsAreSpreadOverLogDirsAndReloadedFromAll() throws Exception {
-        Path dirA = dir.resolve("a");
-        Path dirB = dir.resolve("b");
+        Path dirA = support.logDir.resolve("a");
+        Path dirB = support.logDir.resolve("b");
         List<TopicPartition> partitions = List.of(new TopicPartition("t", 0), new TopicPartition("t", 1),
             new TopicPartition("my-topic.v2", 10), new TopicPartition("t", 3));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();

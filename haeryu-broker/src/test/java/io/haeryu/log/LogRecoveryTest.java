@@ -16,27 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LogRecoveryTest {
     private static final LogConfig SMALL_SEGMENTS = LogConfig.builder().segmentBytes(400).indexIntervalBytes(1).build();
 
-    @TempDir
-    Path dir;
-    private LogTestSupport support;
-
-    @BeforeEach
-    void setUp() {
-        support = new LogTestSupport(dir);
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        support.close();
-    }
+    @RegisterExtension
+    final LogTestSupport support = new LogTestSupport();
 
     private PartitionLog appendValues(LogManager manager, int count) {
         PartitionLog log = manager.getOrCreateLog(TP, TOPIC_ID, SMALL_SEGMENTS);
@@ -55,7 +42,7 @@ class LogRecoveryTest {
     }
 
     private Path partitionDir() {
-        return dir.resolve(TP.topic() + "-" + TP.partition());
+        return support.logDir.resolve(TP.topic() + "-" + TP.partition());
     }
 
     private List<Path> files(String suffix) throws IOException {

@@ -1,12 +1,16 @@
 package io.haeryu.log;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -16,18 +20,46 @@ import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A LogManager over a temp dir plus record helpers; each test opens and closes (or abandons) managers on it. */
-final class LogTestSupport implements AutoCloseable {
+/**
+ * A LogManager over a temp dir plus record helpers; each test opens and closes (or abandons) managers on it.
+ * Register it on an instance field, {@code @RegisterExtension final LogTestSupport support = new LogTestSupport();}:
+ * each test gets a fresh temp dir, and afterwards the managers' schedulers are stopped and the dir is deleted.
+ */
+final class LogTestSupport implements BeforeEachCallback, AfterEachCallback {
     static final TopicPartition TP = new TopicPartition("orders", 0);
     static final Uuid TOPIC_ID = Uuid.randomUuid();
 
-    final Path logDir;
+    Path logDir;
     final ManualTime time = new ManualTime(1_700_000_000_000L);
     private final List<ScheduledExecutorService> schedulers = new ArrayList<>();
 
-    LogTestSupport(Path logDir) {
-        this.logDir = logDir;
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        logDir = Files.createTempDirectory("haeryu-log-test");
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws InterruptedException, IOException {
+        try {
+            for (ScheduledExecutorService scheduler : schedulers) {
+                scheduler.shutdownNow();
+                scheduler.awaitTermination(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            deleteRecursively(logDir);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     /** No background cleaner (tests run it explicitly) and a small offset map. */
@@ -152,13 +184,5 @@ final class LogTestSupport implements AutoCloseable {
             next = batches.get(batches.size() - 1).nextOffset();
         }
         return values;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        for (ScheduledExecutorService scheduler : schedulers) {
-            scheduler.shutdownNow();
-            scheduler.awaitTermination(10, TimeUnit.SECONDS);
-        }
     }
 }

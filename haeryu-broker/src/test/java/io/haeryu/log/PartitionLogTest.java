@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -30,27 +29,14 @@ import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.Records;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class PartitionLogTest {
-    @TempDir
-    Path dir;
-    private LogTestSupport support;
-
-    @BeforeEach
-    void setUp() {
-        support = new LogTestSupport(dir);
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        support.close();
-    }
+    @RegisterExtension
+    final LogTestSupport support = new LogTestSupport();
 
     private PartitionLog newLog(LogConfig config) {
         return support.startManager(config).getOrCreateLog(TP, TOPIC_ID, config);

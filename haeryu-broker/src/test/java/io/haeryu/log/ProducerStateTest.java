@@ -9,15 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,19 +22,8 @@ class ProducerStateTest {
     private static final long PID = 4242L;
     private static final short EPOCH = 3;
 
-    @TempDir
-    Path dir;
-    private LogTestSupport support;
-
-    @BeforeEach
-    void setUp() {
-        support = new LogTestSupport(dir);
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        support.close();
-    }
+    @RegisterExtension
+    final LogTestSupport support = new LogTestSupport();
 
     private PartitionLog newLog() {
         return support.startManager(LogConfig.defaults()).getOrCreateLog(TP, TOPIC_ID, LogConfig.defaults());

@@ -19,34 +19,18 @@ import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The follower side of a log: copying the leader's batches, cutting a divergent tail, and the leader epoch cache. */
 class ReplicaLogTest {
 
     private static final LogConfig SMALL_SEGMENTS = LogConfig.builder().segmentBytes(300).build();
 
-    @TempDir
-    Path leaderDir;
-    @TempDir
-    Path followerDir;
-    private LogTestSupport leaderSupport;
-    private LogTestSupport followerSupport;
-
-    @BeforeEach
-    void setUp() {
-        leaderSupport = new LogTestSupport(leaderDir);
-        followerSupport = new LogTestSupport(followerDir);
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        leaderSupport.close();
-        followerSupport.close();
-    }
+    @RegisterExtension
+    final LogTestSupport leaderSupport = new LogTestSupport();
+    @RegisterExtension
+    final LogTestSupport followerSupport = new LogTestSupport();
 
     /** Everything the leader has from {@code from} on, as a replica fetch would get it. */
     private static MemoryRecords fetch(PartitionLog leader, long from) {
@@ -144,7 +128,7 @@ class ReplicaLogTest {
         assertThat(log.endOffsetForEpoch(4)).isEqualTo(new LeaderEpochFileCache.EpochOffset(4, 4));
         assertThat(log.endOffsetForEpoch(5)).isEqualTo(new LeaderEpochFileCache.EpochOffset(4, 4));
         assertThat(log.endOffsetForEpoch(6)).isEqualTo(new LeaderEpochFileCache.EpochOffset(6, 4));
-        Path checkpoint = leaderDir.resolve(TP.toString()).resolve("leader-epoch-checkpoint");
+        Path checkpoint = leaderSupport.logDir.resolve(TP.toString()).resolve("leader-epoch-checkpoint");
         assertThat(Files.readAllLines(checkpoint)).containsExactly("0", "3", "2 0", "4 2", "6 4");
 
         manager.close();

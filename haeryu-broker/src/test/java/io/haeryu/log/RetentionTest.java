@@ -15,28 +15,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RetentionTest {
-    @TempDir
-    Path dir;
-    private LogTestSupport support;
-
-    @BeforeEach
-    void setUp() {
-        support = new LogTestSupport(dir);
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        support.close();
-    }
+    @RegisterExtension
+    final LogTestSupport support = new LogTestSupport();
 
     private List<String> fileNames() throws IOException {
-        try (Stream<Path> files = Files.list(dir.resolve(TP.topic() + "-" + TP.partition()))) {
+        try (Stream<Path> files = Files.list(support.logDir.resolve(TP.topic() + "-" + TP.partition()))) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }

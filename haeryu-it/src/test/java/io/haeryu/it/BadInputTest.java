@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,10 +33,9 @@ import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.MetadataResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /** Malformed, oversized and invalid input over raw sockets and real clients; the broker must survive all of it. */
@@ -48,36 +46,20 @@ class BadInputTest {
     private static final int MESSAGE_MAX = 100_000;
     private static final Duration CLOSE_WITHIN = Duration.ofSeconds(10);
 
-    private static BrokerProcess broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = BrokerProcess.start(Map.of(
-                "socket.request.max.bytes", String.valueOf(SOCKET_REQUEST_MAX),
-                "message.max.bytes", String.valueOf(MESSAGE_MAX),
-                "auto.create.topics.enable", "false"));
-        admin = Clients.admin(broker.bootstrap());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedBroker broker = SharedBroker.withOverrides(Map.of(
+            "socket.request.max.bytes", String.valueOf(SOCKET_REQUEST_MAX),
+            "message.max.bytes", String.valueOf(MESSAGE_MAX),
+            "auto.create.topics.enable", "false"));
 
     /** After every test the broker still serves a fresh client. */
     @AfterEach
     void brokerStillServes() throws Exception {
-        assertThat(broker.isAlive()).as("broker process alive\n%s", broker.logTail(40)).isTrue();
+        assertThat(broker.process().isAlive()).as("broker process alive\n%s", broker.process().logTail(40)).isTrue();
         try (RawConnection c = new RawConnection(broker.bootstrap())) {
             assertThat(c.apiVersions().errorCode()).isZero();
         }
-        assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).isNotEmpty();
+        assertThat(broker.admin().describeCluster().nodes().get(30, TimeUnit.SECONDS)).isNotEmpty();
     }
 
     @Test
@@ -165,7 +147,7 @@ class BadInputTest {
     @Test
     void produceBatchWithBadCrcIsRejectedAndNothingAppended() throws Exception {
         String topic = Clients.uniqueTopic("crc");
-        Clients.createTopic(admin, topic, 1);
+        Clients.createTopic(broker.admin(), topic, 1);
         TopicPartition tp = new TopicPartition(topic, 0);
         try (RawConnection c = new RawConnection(broker.bootstrap())) {
             short v = c.negotiatedVersion(ApiKeys.PRODUCE, (short) 12);
@@ -174,7 +156,7 @@ class BadInputTest {
             ProduceResponseData.PartitionProduceResponse ok = produce(c, v, topic, good);
             assertThat(Errors.forCode(ok.errorCode())).isEqualTo(Errors.NONE);
             assertThat(ok.baseOffset()).isZero();
-            assertThat(Clients.latestOffset(admin, tp)).isEqualTo(1);
+            assertThat(Clients.latestOffset(broker.admin(), tp)).isEqualTo(1);
 
             ByteBuffer buf = MemoryRecords.withRecords(Compression.NONE,
                     new SimpleRecord("k".getBytes(StandardCharsets.UTF_8), "corrupt-me".getBytes(StandardCharsets.UTF_8)))
@@ -187,7 +169,7 @@ class BadInputTest {
             assertThat(Errors.forCode(bad.errorCode())).isEqualTo(Errors.CORRUPT_MESSAGE);
             assertThat(bad.errorCode()).isEqualTo((short) 2);
         }
-        assertThat(Clients.latestOffset(admin, tp)).as("log end offset unchanged").isEqualTo(1);
+        assertThat(Clients.latestOffset(broker.admin(), tp)).as("log end offset unchanged").isEqualTo(1);
         assertThat(Clients.readAll(broker.bootstrap(), List.of(tp), Duration.ofSeconds(30)))
                 .extracting(r -> r.value()).containsExactly("good");
     }
@@ -195,7 +177,7 @@ class BadInputTest {
     @Test
     void recordLargerThanMessageMaxBytesIsRejected() throws Exception {
         String topic = Clients.uniqueTopic("big");
-        Clients.createTopic(admin, topic, 1);
+        Clients.createTopic(broker.admin(), topic, 1);
         TopicPartition tp = new TopicPartition(topic, 0);
         try (KafkaProducer<String, String> p = Clients.producer(broker.bootstrap(), Map.of(
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(4 * MESSAGE_MAX)))) {
@@ -214,7 +196,7 @@ class BadInputTest {
             ProduceResponseData.PartitionProduceResponse r = produce(c, v, topic, big);
             assertThat(r.errorCode()).isEqualTo(Errors.MESSAGE_TOO_LARGE.code()).isEqualTo((short) 10);
         }
-        assertThat(Clients.latestOffset(admin, tp)).isEqualTo(1);
+        assertThat(Clients.latestOffset(broker.admin(), tp)).isEqualTo(1);
     }
 
     @Test
@@ -237,9 +219,9 @@ class BadInputTest {
             assertThatThrownBy(() -> p.send(new ProducerRecord<>(topic, "k", "v")).get(30, TimeUnit.SECONDS))
                     .as("producing to a missing topic fails when auto-creation is off");
         }
-        assertThatThrownBy(() -> admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> broker.admin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
-        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(topic);
+        assertThat(broker.admin().listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(topic);
     }
 
     // ------------------------------------------------------------------------------------------------

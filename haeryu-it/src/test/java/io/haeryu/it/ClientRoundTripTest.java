@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -31,9 +30,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,28 +40,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(120)
 class ClientRoundTripTest {
 
-    private static TestBroker broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = TestBroker.forSimpleTests();
-        admin = Clients.admin(broker.bootstrap());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedBroker broker = SharedBroker.forSimpleTests();
 
     private static String newTopic(String prefix, int partitions) throws Exception {
         String topic = Clients.uniqueTopic(prefix);
-        Clients.createTopic(admin, topic, partitions);
+        Clients.createTopic(broker.admin(), topic, partitions);
         return topic;
     }
 
@@ -231,12 +213,12 @@ class ClientRoundTripTest {
     @Test
     void topicIsAutoCreatedOnProduceWithDefaultThreePartitions() throws Exception {
         String topic = Clients.uniqueTopic("auto");
-        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(topic);
+        assertThat(broker.admin().listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(topic);
         try (KafkaProducer<String, String> p = Clients.producer(broker.bootstrap(), Map.of())) {
             RecordMetadata md = p.send(new ProducerRecord<>(topic, "k", "v")).get(60, TimeUnit.SECONDS);
             assertThat(md.offset()).isZero();
         }
-        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        TopicDescription d = broker.admin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
         assertThat(d.partitions()).as("num.partitions default").hasSize(3);
         assertThat(values(Clients.readAll(broker.bootstrap(), Clients.partitions(topic, 3), Duration.ofSeconds(30))))
                 .containsExactly("v");
@@ -245,16 +227,16 @@ class ClientRoundTripTest {
     @Test
     void createTopicsDefaultPartitionCountIsThree() throws Exception {
         String topic = Clients.uniqueTopic("dflt");
-        admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.empty(), java.util.Optional.empty())))
+        broker.admin().createTopics(List.of(new NewTopic(topic, java.util.Optional.empty(), java.util.Optional.empty())))
                 .all().get(30, TimeUnit.SECONDS);
-        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        TopicDescription d = broker.admin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
         assertThat(d.partitions()).hasSize(3);
     }
 
     @Test
     void createTopicWithInvalidNameFails() {
         for (String bad : List.of("bad/name", "..", "a".repeat(250), "spaces are bad", "")) {
-            assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic(bad, 1, (short) 1)))
+            assertThatThrownBy(() -> broker.admin().createTopics(List.of(new NewTopic(bad, 1, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS))
                     .as("topic name '%s'", bad)
                     .isInstanceOf(ExecutionException.class)
@@ -265,7 +247,7 @@ class ClientRoundTripTest {
     @Test
     void createExistingTopicFails() throws Exception {
         String topic = newTopic("exists", 1);
-        assertThatThrownBy(() -> Clients.createTopic(admin, topic, 1))
+        assertThatThrownBy(() -> Clients.createTopic(broker.admin(), topic, 1))
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(TopicExistsException.class);
     }
@@ -279,28 +261,28 @@ class ClientRoundTripTest {
             }
             p.flush();
         }
-        admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        broker.admin().deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).doesNotContain(topic));
-        assertThatThrownBy(() -> admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS))
+                assertThat(broker.admin().listTopics().names().get(10, TimeUnit.SECONDS)).doesNotContain(topic));
+        assertThatThrownBy(() -> broker.admin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
-                .untilAsserted(() -> Clients.createTopic(admin, topic, 1));
+                .untilAsserted(() -> Clients.createTopic(broker.admin(), topic, 1));
         TopicPartition tp = new TopicPartition(topic, 0);
-        assertThat(Clients.latestOffset(admin, tp)).isZero();
+        assertThat(Clients.latestOffset(broker.admin(), tp)).isZero();
         try (KafkaProducer<String, String> p = Clients.producer(broker.bootstrap(), Map.of())) {
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
                     assertThat(p.send(new ProducerRecord<>(topic, 0, null, "new-0")).get(10, TimeUnit.SECONDS)
                             .offset()).isZero());
         }
-        assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+        assertThat(broker.admin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
                 .partitions()).hasSize(1);
         assertThat(values(Clients.readAll(broker.bootstrap(), List.of(tp), Duration.ofSeconds(30))))
                 .containsExactly("new-0");
     }
 
     private static ListOffsetsResultInfo listOffset(TopicPartition tp, OffsetSpec spec) throws Exception {
-        return admin.listOffsets(Map.of(tp, spec)).partitionResult(tp).get(30, TimeUnit.SECONDS);
+        return broker.admin().listOffsets(Map.of(tp, spec)).partitionResult(tp).get(30, TimeUnit.SECONDS);
     }
 
     private static List<ConsumerRecord<String, String>> pollUntil(KafkaConsumer<String, String> c, int n) {

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,39 +19,22 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /** Classic consumer groups with kafka-clients: partition sharing, commits, resume from committed offsets. */
 @Timeout(180)
 class ConsumerGroupTest {
 
-    private static TestBroker broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = TestBroker.forSimpleTests();
-        admin = Clients.admin(broker.bootstrap());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedBroker broker = SharedBroker.forSimpleTests();
 
     @Test
     void twoMembersShareThePartitionsAndCommittedOffsetsAreResumed() throws Exception {
         String topic = Clients.uniqueTopic("group");
         String group = Clients.uniqueTopic("g");
-        Clients.createTopic(admin, topic, 3);
+        Clients.createTopic(broker.admin(), topic, 3);
         produce(topic, 0, 300);
 
         Map<String, Object> cfg = Map.of(ConsumerConfig.GROUP_ID_CONFIG, group,
@@ -61,7 +43,7 @@ class ConsumerGroupTest {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
         Map<TopicPartition, Long> end = new java.util.HashMap<>();
         for (TopicPartition tp : Clients.partitions(topic, 3)) {
-            end.put(tp, Clients.latestOffset(admin, tp));
+            end.put(tp, Clients.latestOffset(broker.admin(), tp));
         }
         Set<String> seen = Collections.synchronizedSet(new HashSet<>()); // re-delivery across a rebalance is allowed
         try (KafkaConsumer<String, String> a = Clients.consumer(broker.bootstrap(), cfg);
@@ -85,12 +67,12 @@ class ConsumerGroupTest {
         assertThat(seen).containsExactlyInAnyOrderElementsOf(
                 IntStream.range(0, 300).mapToObj(i -> "v" + i).toList());
 
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+        Map<TopicPartition, OffsetAndMetadata> committed = broker.admin().listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
         long total = 0;
         for (TopicPartition tp : Clients.partitions(topic, 3)) {
             assertThat(committed).containsKey(tp);
-            assertThat(committed.get(tp).offset()).isEqualTo(Clients.latestOffset(admin, tp));
+            assertThat(committed.get(tp).offset()).isEqualTo(Clients.latestOffset(broker.admin(), tp));
             total += committed.get(tp).offset();
         }
         assertThat(total).isEqualTo(300);
@@ -109,7 +91,7 @@ class ConsumerGroupTest {
         }
         assertThat(next).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(
                 IntStream.range(300, 330).mapToObj(i -> "v" + i).toList());
-        assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS))
+        assertThat(broker.admin().listGroups().all().get(30, TimeUnit.SECONDS))
                 .anyMatch(l -> l.groupId().equals(group));
     }
 

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -25,9 +24,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -39,31 +37,14 @@ class GroupAdminTest {
 
     private static final String TOOL = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
 
-    private static BrokerProcess broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = BrokerProcess.start(Map.of("group.initial.rebalance.delay.ms", "0",
-                "offsets.topic.num.partitions", "5", "offsets.topic.replication.factor", "1"));
-        admin = Clients.admin(broker.bootstrap());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedBroker broker = SharedBroker.forGroupTests();
 
     @Test
     void listDescribeLagResetAndDelete() throws Exception {
         String topic = Clients.uniqueTopic("adm");
         String group = Clients.uniqueTopic("g");
-        Clients.createTopic(admin, topic, 3);
+        Clients.createTopic(broker.admin(), topic, 3);
         List<TopicPartition> all = Clients.partitions(topic, 3);
         produce(topic, 0, 30);
         produce(topic, 1, 30);
@@ -85,18 +66,18 @@ class GroupAdminTest {
                     });
 
             // listGroups: the group, as a classic consumer group, Stable
-            GroupListing listing = admin.listGroups().all().get(30, TimeUnit.SECONDS).stream()
+            GroupListing listing = broker.admin().listGroups().all().get(30, TimeUnit.SECONDS).stream()
                     .filter(l -> l.groupId().equals(group)).findFirst().orElseThrow();
             assertThat(listing.protocol()).isEqualTo("consumer");
             assertThat(listing.groupState()).contains(GroupState.STABLE);
 
             // describeConsumerGroups: members, their client ids and assignments
-            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all()
+            ConsumerGroupDescription d = broker.admin().describeConsumerGroups(List.of(group)).all()
                     .get(30, TimeUnit.SECONDS).get(group);
             assertThat(d.groupState()).isEqualTo(GroupState.STABLE);
             assertThat(d.isSimpleConsumerGroup()).isFalse();
             assertThat(d.partitionAssignor()).isEqualTo("range");
-            assertThat(d.coordinator().port()).isEqualTo(broker.port());
+            assertThat(d.coordinator().port()).isEqualTo(broker.process().port());
             assertThat(d.members()).extracting(MemberDescription::clientId)
                     .containsExactlyInAnyOrder("client-a", "client-b");
             Set<TopicPartition> described = new HashSet<>();
@@ -110,7 +91,7 @@ class GroupAdminTest {
             assertThat(described).containsExactlyInAnyOrderElementsOf(all);
 
             // deleting a group with members fails
-            assertThatThrownBy(() -> admin.deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> broker.admin().deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(GroupNotEmptyException.class);
 
             // the tool's --describe while the group is active
@@ -132,7 +113,7 @@ class GroupAdminTest {
         Map<TopicPartition, OffsetAndMetadata> committed = committed(group);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         all.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = broker.admin().listOffsets(latest).all()
                 .get(30, TimeUnit.SECONDS);
         Map<Integer, Long> lag = new HashMap<>();
         for (TopicPartition tp : all) {
@@ -140,7 +121,7 @@ class GroupAdminTest {
         }
         assertThat(lag).containsExactlyInAnyOrderEntriesOf(Map.of(0, 15L, 1, 0L, 2, 0L));
         await("group is Empty").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
+                assertThat(broker.admin().describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
                         .get(group).groupState()).isEqualTo(GroupState.EMPTY));
 
         // the tool: --list and --describe (lag 15 on partition 0)
@@ -176,10 +157,10 @@ class GroupAdminTest {
 
         // deleteConsumerGroups on the empty group
         await("group is Empty again").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
+                assertThat(broker.admin().describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
                         .get(group).groupState()).isEqualTo(GroupState.EMPTY));
-        admin.deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS);
-        assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS))
+        broker.admin().deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS);
+        assertThat(broker.admin().listGroups().all().get(30, TimeUnit.SECONDS))
                 .noneMatch(l -> l.groupId().equals(group));
         assertThat(committed(group)).isEmpty();
     }
@@ -189,7 +170,7 @@ class GroupAdminTest {
         String topic = Clients.uniqueTopic("adm2");
         String group = Clients.uniqueTopic("g");
         String idle = Clients.uniqueTopic("g-idle");
-        Clients.createTopic(admin, topic, 2);
+        Clients.createTopic(broker.admin(), topic, 2);
         List<TopicPartition> all = Clients.partitions(topic, 2);
         TopicPartition p0 = all.get(0);
         TopicPartition p1 = all.get(1);
@@ -213,10 +194,10 @@ class GroupAdminTest {
                     assertThat(m.consumed).hasSize(100));
 
             // listGroups filtered by state
-            var stable = admin.listGroups(org.apache.kafka.clients.admin.ListGroupsOptions.forConsumerGroups()
+            var stable = broker.admin().listGroups(org.apache.kafka.clients.admin.ListGroupsOptions.forConsumerGroups()
                     .inGroupStates(Set.of(GroupState.STABLE))).all().get(30, TimeUnit.SECONDS);
             assertThat(stable).extracting(GroupListing::groupId).contains(group).doesNotContain(idle);
-            var empty = admin.listGroups(org.apache.kafka.clients.admin.ListGroupsOptions.forConsumerGroups()
+            var empty = broker.admin().listGroups(org.apache.kafka.clients.admin.ListGroupsOptions.forConsumerGroups()
                     .inGroupStates(Set.of(GroupState.EMPTY))).all().get(30, TimeUnit.SECONDS);
             assertThat(empty).extracting(GroupListing::groupId).contains(idle).doesNotContain(group);
 
@@ -233,10 +214,10 @@ class GroupAdminTest {
 
             // OffsetDelete of a partition the group consumes is refused; removing the static member by its
             // instance id (KIP-345) empties the group
-            assertThatThrownBy(() -> admin.deleteConsumerGroupOffsets(group, Set.of(p0)).all()
+            assertThatThrownBy(() -> broker.admin().deleteConsumerGroupOffsets(group, Set.of(p0)).all()
                     .get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(org.apache.kafka.common.errors.GroupSubscribedToTopicException.class);
-            admin.removeMembersFromConsumerGroup(group, new org.apache.kafka.clients.admin
+            broker.admin().removeMembersFromConsumerGroup(group, new org.apache.kafka.clients.admin
                     .RemoveMembersFromConsumerGroupOptions(List.of(
                             new org.apache.kafka.clients.admin.MemberToRemove("inst-1")))).all()
                     .get(30, TimeUnit.SECONDS);
@@ -244,11 +225,11 @@ class GroupAdminTest {
             m.closeQuietly();
         }
         await("group is Empty after the removal").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
+                assertThat(broker.admin().describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
                         .get(group).groupState()).isEqualTo(GroupState.EMPTY));
 
         // OffsetDelete on the empty group: only that partition's offset goes
-        admin.deleteConsumerGroupOffsets(idle, Set.of(p0)).all().get(30, TimeUnit.SECONDS);
+        broker.admin().deleteConsumerGroupOffsets(idle, Set.of(p0)).all().get(30, TimeUnit.SECONDS);
         assertThat(committed(idle)).containsOnlyKeys(p1).containsEntry(p1, new OffsetAndMetadata(20));
 
         // the tool: --reset-offsets --to-offset / --shift-by / --to-datetime, then --delete-offsets and --delete
@@ -275,7 +256,7 @@ class GroupAdminTest {
         assertThat(committed(group)).containsOnlyKeys(p1);
         r = tool("--bootstrap-server", broker.bootstrap(), "--group", group, "--delete");
         assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
-        assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS))
+        assertThat(broker.admin().listGroups().all().get(30, TimeUnit.SECONDS))
                 .extracting(GroupListing::groupId).doesNotContain(group).contains(idle);
     }
 
@@ -283,14 +264,14 @@ class GroupAdminTest {
     void badInputGetsKafkasErrors() throws Exception {
         String topic = Clients.uniqueTopic("bad");
         String group = Clients.uniqueTopic("g");
-        Clients.createTopic(admin, topic, 1);
+        Clients.createTopic(broker.admin(), topic, 1);
         TopicPartition ok = new TopicPartition(topic, 0);
-        admin.alterConsumerGroupOffsets(group, Map.of(ok, new OffsetAndMetadata(0))).all()
+        broker.admin().alterConsumerGroupOffsets(group, Map.of(ok, new OffsetAndMetadata(0))).all()
                 .get(30, TimeUnit.SECONDS);
         // a commit to a topic or partition that does not exist
         for (TopicPartition unknown : List.of(new TopicPartition(Clients.uniqueTopic("nope"), 0),
                 new TopicPartition(topic, 7))) {
-            assertThatThrownBy(() -> admin.alterConsumerGroupOffsets(group,
+            assertThatThrownBy(() -> broker.admin().alterConsumerGroupOffsets(group,
                     Map.of(unknown, new OffsetAndMetadata(5))).partitionResult(unknown).get(30, TimeUnit.SECONDS))
                     .as("commit to %s", unknown).isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(org.apache.kafka.common.errors.UnknownTopicOrPartitionException.class);
@@ -298,22 +279,22 @@ class GroupAdminTest {
         assertThat(committed(group)).containsOnlyKeys(ok);
         // OffsetDelete naming a topic that does not exist
         TopicPartition gone = new TopicPartition(Clients.uniqueTopic("nope"), 0);
-        assertThatThrownBy(() -> admin.deleteConsumerGroupOffsets(group, Set.of(gone)).partitionResult(gone)
+        assertThatThrownBy(() -> broker.admin().deleteConsumerGroupOffsets(group, Set.of(gone)).partitionResult(gone)
                 .get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(org.apache.kafka.common.errors.UnknownTopicOrPartitionException.class);
         // groups that do not exist
         String missing = Clients.uniqueTopic("g-missing");
-        assertThatThrownBy(() -> admin.deleteConsumerGroups(List.of(missing)).all().get(30, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> broker.admin().deleteConsumerGroups(List.of(missing)).all().get(30, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(org.apache.kafka.common.errors.GroupIdNotFoundException.class);
-        assertThatThrownBy(() -> admin.describeConsumerGroups(List.of(missing)).all().get(30, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> broker.admin().describeConsumerGroups(List.of(missing)).all().get(30, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(org.apache.kafka.common.errors.GroupIdNotFoundException.class);
         assertThat(committed(missing)).isEmpty();
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> committed(String group) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>(admin.listConsumerGroupOffsets(group)
+        Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>(broker.admin().listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS));
         m.values().removeIf(v -> v == null);
         return m;

@@ -19,9 +19,8 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -32,25 +31,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class GroupOffsetsTest {
 
-    private static BrokerProcess broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = BrokerProcess.start(Map.of("group.initial.rebalance.delay.ms", "0",
-                "offsets.topic.num.partitions", "5", "offsets.topic.replication.factor", "1"));
-        admin = Clients.admin(broker.bootstrap());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedBroker broker = SharedBroker.forGroupTests();
 
     private static Map<String, Object> groupCfg(String group) {
         return Map.of(ConsumerConfig.GROUP_ID_CONFIG, group,
@@ -64,7 +46,7 @@ class GroupOffsetsTest {
         String topic = Clients.uniqueTopic("resume");
         String group = Clients.uniqueTopic("g");
         String other = Clients.uniqueTopic("g-other");
-        Clients.createTopic(admin, topic, 2);
+        Clients.createTopic(broker.admin(), topic, 2);
         TopicPartition p0 = new TopicPartition(topic, 0);
         TopicPartition p1 = new TopicPartition(topic, 1);
         produce(topic, 0, 100, 0L);
@@ -88,8 +70,8 @@ class GroupOffsetsTest {
             c.assign(List.of(p0));
             c.commitSync(Map.of(p0, new OffsetAndMetadata(33)));
         }
-        admin.deleteConsumerGroups(List.of(deleted)).all().get(30, TimeUnit.SECONDS);
-        admin.deleteConsumerGroupOffsets(other, Set.of(p1)).all().get(30, TimeUnit.SECONDS);
+        broker.admin().deleteConsumerGroups(List.of(deleted)).all().get(30, TimeUnit.SECONDS);
+        broker.admin().deleteConsumerGroupOffsets(other, Set.of(p1)).all().get(30, TimeUnit.SECONDS);
         // 2. a restarted consumer resumes at 40 / 15
         try (KafkaConsumer<String, String> c = Clients.consumer(broker.bootstrap(), groupCfg(group))) {
             c.subscribe(List.of(topic));
@@ -103,9 +85,9 @@ class GroupOffsetsTest {
             c.commitSync(Map.of(p0, new OffsetAndMetadata(70, "m70"), p1, new OffsetAndMetadata(60)));
         }
         // 3. the broker restarts on the same data dir: offsets are replayed from __consumer_offsets
-        broker.stop();
-        assertThat(broker.lastStopForced()).as("clean stop").isFalse();
-        broker.restart();
+        broker.process().stop();
+        assertThat(broker.process().lastStopForced()).as("clean stop").isFalse();
+        broker.process().restart();
         try (Admin a2 = Clients.admin(broker.bootstrap())) {
             Map<TopicPartition, OffsetAndMetadata> committed = a2.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
@@ -135,7 +117,7 @@ class GroupOffsetsTest {
     void aLiveGroupSurvivesABrokerRestartWithoutLosingItsPlace() throws Exception {
         String topic = Clients.uniqueTopic("live");
         String group = Clients.uniqueTopic("g");
-        Clients.createTopic(admin, topic, 2);
+        Clients.createTopic(broker.admin(), topic, 2);
         produce(topic, 0, 20, 0L);
         produce(topic, 1, 20, 0L);
         GroupMember a = new GroupMember("a", broker.bootstrap(), group, List.of(topic), Map.of(), true);
@@ -148,8 +130,8 @@ class GroupOffsetsTest {
             });
             Thread.sleep(500); // the last commits land
             int generation = a.generation();
-            broker.stop();
-            broker.restart();
+            broker.process().stop();
+            broker.process().restart();
             try {
                 produce(topic, 0, 20, 0L);
                 produce(topic, 1, 20, 0L);
@@ -157,7 +139,7 @@ class GroupOffsetsTest {
                         .untilAsserted(() -> assertThat(a.consumed.size() + b.consumed.size()).isEqualTo(80));
             } catch (Throwable t) {
                 throw new AssertionError("a " + a.events + " " + a.error() + "\nb " + b.events + " " + b.error()
-                        + "\n" + broker.logTail(80), t);
+                        + "\n" + broker.process().logTail(80), t);
             }
             // resumed at the committed offsets: every offset exactly once per partition
             List<String> seen = new ArrayList<>();
@@ -185,7 +167,7 @@ class GroupOffsetsTest {
     @Test
     void seekToBeginningSeekAndOffsetsForTimesReplay() throws Exception {
         String topic = Clients.uniqueTopic("seek");
-        Clients.createTopic(admin, topic, 1);
+        Clients.createTopic(broker.admin(), topic, 1);
         TopicPartition tp = new TopicPartition(topic, 0);
         long base = System.currentTimeMillis() - 3_600_000L;
         produce(topic, 0, 100, base); // record i has timestamp base + 1000 * i
@@ -219,7 +201,7 @@ class GroupOffsetsTest {
     @Test
     void autoOffsetResetEarliestLatestAndNone() throws Exception {
         String topic = Clients.uniqueTopic("reset");
-        Clients.createTopic(admin, topic, 1);
+        Clients.createTopic(broker.admin(), topic, 1);
         TopicPartition tp = new TopicPartition(topic, 0);
         produce(topic, 0, 20, 0L);
 

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -20,9 +19,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -33,31 +31,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class GroupProtocolsTest {
 
-    private static BrokerProcess broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = BrokerProcess.start(Map.of("group.initial.rebalance.delay.ms", "0",
-                "offsets.topic.num.partitions", "5", "offsets.topic.replication.factor", "1"));
-        admin = Clients.admin(broker.bootstrap());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedBroker broker = SharedBroker.forGroupTests();
 
     @Test
     void cooperativeStickyMovesOnlyWhatMustMove() throws Exception {
         String topic = Clients.uniqueTopic("coop");
         String group = Clients.uniqueTopic("g");
-        Clients.createTopic(admin, topic, 6);
+        Clients.createTopic(broker.admin(), topic, 6);
         AtomicBoolean producing = new AtomicBoolean(true);
         Thread producer = producer(topic, 6, producing);
         Map<String, Object> cfg = Map.of(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
@@ -95,7 +76,7 @@ class GroupProtocolsTest {
             } catch (Throwable t) {
                 throw new AssertionError("a " + a.generation() + " " + a.events + "\nb " + b.generation() + " "
                         + b.events + "\nc " + c.generation() + " " + c.events + "\nerrors " + a.error() + " "
-                        + b.error() + " " + c.error() + "\n" + broker.logTail(40), t);
+                        + b.error() + " " + c.error() + "\n" + broker.process().logTail(40), t);
             }
             // a and b each gave up exactly one partition, the one c now owns; nothing else was ever revoked
             assertThat(a.assignment()).isSubsetOf(aBefore);
@@ -135,7 +116,7 @@ class GroupProtocolsTest {
     void staticMemberRestartGetsItsPartitionsBackWithoutRebalance() throws Exception {
         String topic = Clients.uniqueTopic("static");
         String group = Clients.uniqueTopic("g");
-        Clients.createTopic(admin, topic, 4);
+        Clients.createTopic(broker.admin(), topic, 4);
         AtomicBoolean producing = new AtomicBoolean(true);
         Thread producer = producer(topic, 4, producing);
         List<GroupMember> members = new ArrayList<>();
@@ -176,7 +157,7 @@ class GroupProtocolsTest {
             assertThat(b.memberId()).isEqualTo(bMember);
             assertThat(b.events).as("b's rebalance listener was not called again").isEqualTo(bEvents);
             assertThat(b.assignment()).hasSize(2).doesNotContainAnyElementsOf(aParts);
-            var described = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
+            var described = broker.admin().describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
                     .get(group);
             assertThat(described.members()).hasSize(2);
             assertThat(described.members()).extracting(m -> m.groupInstanceId().orElse(null))

@@ -17,14 +17,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -37,31 +35,14 @@ class GroupRebalanceTest {
 
     static final int SESSION_MS = 6000;
 
-    private static BrokerProcess broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = BrokerProcess.start(Map.of("group.initial.rebalance.delay.ms", "0",
-                "offsets.topic.num.partitions", "5", "offsets.topic.replication.factor", "1"));
-        admin = Clients.admin(broker.bootstrap());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedBroker broker = SharedBroker.forGroupTests();
 
     @Test
     void partitionsAreSharedAndMoveWhenAMemberClosesOrDies() throws Exception {
         String topic = Clients.uniqueTopic("reb");
         String group = Clients.uniqueTopic("g");
-        Clients.createTopic(admin, topic, 3);
+        Clients.createTopic(broker.admin(), topic, 3);
         List<TopicPartition> all = Clients.partitions(topic, 3);
 
         AtomicBoolean producing = new AtomicBoolean(true);
@@ -136,7 +117,7 @@ class GroupRebalanceTest {
                     });
             assertThat(a.assignment()).hasSize(1);
             assertThat(b.assignment()).hasSize(1);
-            var describedMembers = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
+            var describedMembers = broker.admin().describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
                     .get(group).members();
             assertThat(describedMembers).hasSize(4);
 
@@ -177,10 +158,10 @@ class GroupRebalanceTest {
             assertThat(n).isGreaterThan(500);
             Map<TopicPartition, Long> end = new java.util.HashMap<>();
             for (TopicPartition tp : all) {
-                end.put(tp, Clients.latestOffset(admin, tp));
+                end.put(tp, Clients.latestOffset(broker.admin(), tp));
             }
             await("survivors commit up to the end").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                Map<TopicPartition, OffsetAndMetadata> committed = broker.admin().listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
                 for (TopicPartition tp : all) {
                     assertThat(committed.get(tp)).as("committed %s", tp).isNotNull();

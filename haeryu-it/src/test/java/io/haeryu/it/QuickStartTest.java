@@ -12,9 +12,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -24,19 +23,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class QuickStartTest {
 
-    private static TestBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = TestBroker.forSimpleTests(BrokerProcess.Launch.README_LAUNCHER);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedBroker broker = SharedBroker.launchedBy(BrokerProcess.Launch.README_LAUNCHER);
 
     @Test
     void consoleProducerThenConsoleConsumerFromBeginning() throws Exception {

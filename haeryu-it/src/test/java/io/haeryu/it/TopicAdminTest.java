@@ -36,9 +36,9 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -48,25 +48,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class TopicAdminTest {
 
-    private static TestBroker broker;
-    private static Admin admin;
+    @RegisterExtension
+    static final SharedBroker broker = SharedBroker.forSimpleTests();
     private static int brokerId;
 
     @BeforeAll
-    static void startBroker() throws Exception {
-        broker = TestBroker.forSimpleTests();
-        admin = Clients.admin(broker.bootstrap());
-        brokerId = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).iterator().next().id();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+    static void findBrokerId() throws Exception {
+        brokerId = broker.admin().describeCluster().nodes().get(30, TimeUnit.SECONDS).iterator().next().id();
     }
 
     @Test
@@ -87,7 +75,7 @@ class TopicAdminTest {
         assertThat(shrink.exitCode()).isNotZero();
         assertThat(shrink.stdout() + shrink.stderr())
             .contains("Topic currently has 6 partitions, which is higher than the requested 3.");
-        assertThatThrownBy(() -> admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(6))).all()
+        assertThatThrownBy(() -> broker.admin().createPartitions(Map.of(topic, NewPartitions.increaseTo(6))).all()
             .get(30, TimeUnit.SECONDS))
             .hasCauseInstanceOf(InvalidPartitionsException.class)
             .hasMessageContaining("which is equal to the requested 6");
@@ -97,29 +85,29 @@ class TopicAdminTest {
         assertThat(describe.lines().stream().filter(l -> l.contains("Partition: ")).count()).isEqualTo(6);
 
         assertSucceeds(topics("--delete", "--topic", topic));
-        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(topic);
+        assertThat(broker.admin().listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(topic);
     }
 
     @Test
     void createPartitionsHonoursValidateOnlyAndChecksAssignments() throws Exception {
         String topic = Clients.uniqueTopic("assign");
-        Clients.createTopic(admin, topic, 2);
-        admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(4)), new CreatePartitionsOptions().validateOnly(true))
+        Clients.createTopic(broker.admin(), topic, 2);
+        broker.admin().createPartitions(Map.of(topic, NewPartitions.increaseTo(4)), new CreatePartitionsOptions().validateOnly(true))
             .all().get(30, TimeUnit.SECONDS);
         assertThat(partitionCount(topic)).isEqualTo(2);
 
-        assertThatThrownBy(() -> admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(3, List.of(List.of(4242)))))
+        assertThatThrownBy(() -> broker.admin().createPartitions(Map.of(topic, NewPartitions.increaseTo(3, List.of(List.of(4242)))))
             .all().get(30, TimeUnit.SECONDS))
             .hasCauseInstanceOf(InvalidReplicaAssignmentException.class)
             .hasMessageContaining("4242");
         assertThat(partitionCount(topic)).isEqualTo(2);
 
-        admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(3, List.of(List.of(brokerId)))))
+        broker.admin().createPartitions(Map.of(topic, NewPartitions.increaseTo(3, List.of(List.of(brokerId)))))
             .all().get(30, TimeUnit.SECONDS);
         assertThat(partitionCount(topic)).isEqualTo(3);
 
         // CreateTopics' validateOnly answers as the real creation would.
-        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)),
+        assertThatThrownBy(() -> broker.admin().createTopics(List.of(new NewTopic(topic, 1, (short) 1)),
                 new CreateTopicsOptions().validateOnly(true)).all().get(30, TimeUnit.SECONDS))
             .hasCauseInstanceOf(TopicExistsException.class);
     }
@@ -128,10 +116,10 @@ class TopicAdminTest {
     void describeTopicsPagesThroughPartitionsWithTheCursor() throws Exception {
         String first = Clients.uniqueTopic("page-a");
         String second = Clients.uniqueTopic("page-b");
-        Clients.createTopic(admin, first, 5);
-        Clients.createTopic(admin, second, 3);
+        Clients.createTopic(broker.admin(), first, 5);
+        Clients.createTopic(broker.admin(), second, 3);
         // Two partitions per response: the client follows the cursor through both topics, across their boundary.
-        Map<String, TopicDescription> described = admin.describeTopics(List.of(first, second),
+        Map<String, TopicDescription> described = broker.admin().describeTopics(List.of(first, second),
                 new DescribeTopicsOptions().partitionSizeLimitPerResponse(2))
             .allTopicNames().get(30, TimeUnit.SECONDS);
         assertThat(described.get(first).partitions()).extracting(TopicPartitionInfo::partition)
@@ -144,7 +132,7 @@ class TopicAdminTest {
     @Test
     void deleteRecordsMovesTheLogStartOffsetForToolsAndConsumers() throws Exception {
         String topic = Clients.uniqueTopic("delrec");
-        Clients.createTopic(admin, topic, 1);
+        Clients.createTopic(broker.admin(), topic, 1);
         long now = System.currentTimeMillis();
         try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrap(), Map.of())) {
             for (int i = 0; i < 20; i++) {
@@ -184,7 +172,7 @@ class TopicAdminTest {
     @Test
     void consumerValidatesItsPositionWithOffsetForLeaderEpoch() throws Exception {
         String topic = Clients.uniqueTopic("epoch");
-        Clients.createTopic(admin, topic, 1);
+        Clients.createTopic(broker.admin(), topic, 1);
         try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrap(), Map.of())) {
             for (int i = 0; i < 10; i++) {
                 producer.send(new ProducerRecord<>(topic, 0, "k", "v" + i)).get(30, TimeUnit.SECONDS);
@@ -204,7 +192,7 @@ class TopicAdminTest {
     @Test
     void logDirSizesGrowWithProducedDataAndProducersAreDescribed() throws Exception {
         String topic = Clients.uniqueTopic("logdirs");
-        Clients.createTopic(admin, topic, 1);
+        Clients.createTopic(broker.admin(), topic, 1);
         TopicPartition tp = new TopicPartition(topic, 0);
         try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrap(), Map.of())) {
             producer.send(new ProducerRecord<>(topic, 0, "k", "first")).get(30, TimeUnit.SECONDS);
@@ -219,7 +207,7 @@ class TopicAdminTest {
             }
             assertThat(partitionSize(tp)).isGreaterThan(before + 150_000);
         }
-        Map<String, LogDirDescription> dirs = admin.describeLogDirs(List.of(brokerId)).allDescriptions()
+        Map<String, LogDirDescription> dirs = broker.admin().describeLogDirs(List.of(brokerId)).allDescriptions()
             .get(30, TimeUnit.SECONDS).get(brokerId);
         assertThat(dirs.values()).allSatisfy(d -> {
             assertThat(d.totalBytes().orElse(-1)).isPositive();
@@ -232,7 +220,7 @@ class TopicAdminTest {
                 "--topic-list", topic)), null, Duration.ofSeconds(60)));
         assertThat(logDirs.stdout()).contains("\"partition\":\"" + topic + "-0\"", "\"size\":" + partitionSize(tp));
 
-        List<ProducerState> producers = admin.describeProducers(List.of(tp)).partitionResult(tp)
+        List<ProducerState> producers = broker.admin().describeProducers(List.of(tp)).partitionResult(tp)
             .get(30, TimeUnit.SECONDS).activeProducers();
         assertThat(producers).singleElement().satisfies(p -> {
             assertThat(p.producerId()).isNotNegative();
@@ -241,7 +229,7 @@ class TopicAdminTest {
     }
 
     private static long partitionSize(TopicPartition tp) throws Exception {
-        return admin.describeLogDirs(List.of(brokerId)).allDescriptions().get(30, TimeUnit.SECONDS).get(brokerId)
+        return broker.admin().describeLogDirs(List.of(brokerId)).allDescriptions().get(30, TimeUnit.SECONDS).get(brokerId)
             .values().stream()
             .map(d -> d.replicaInfos().get(tp))
             .filter(r -> r != null)
@@ -250,7 +238,7 @@ class TopicAdminTest {
     }
 
     private static int partitionCount(String topic) throws ExecutionException, InterruptedException {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        return broker.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
     }
 
     private static ConsumerRecord<String, String> pollOne(KafkaConsumer<String, String> consumer) {

@@ -24,9 +24,8 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -38,30 +37,15 @@ class TopicConfigTest {
 
     private static final String RETENTION_CHECK_MS = "300";
 
-    private static BrokerProcess broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void startBroker() {
-        // Retention runs often, so a lowered retention.ms shows within the test.
-        broker = BrokerProcess.start(Map.of("log.retention.check.interval.ms", RETENTION_CHECK_MS));
-        admin = Clients.admin(broker.bootstrap());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    // Retention runs often, so a lowered retention.ms shows within the test.
+    @RegisterExtension
+    static final SharedBroker broker =
+            SharedBroker.withOverrides(Map.of("log.retention.check.interval.ms", RETENTION_CHECK_MS));
 
     @Test
     void kafkaConfigsChangesApplyAtOnceAndSurviveARestart() throws Exception {
         String topic = Clients.uniqueTopic("retention");
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("segment.bytes", "2000"))))
+        broker.admin().createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("segment.bytes", "2000"))))
             .all().get(30, TimeUnit.SECONDS);
         TopicPartition tp = new TopicPartition(topic, 0);
         try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrap(), Map.of())) {
@@ -81,7 +65,7 @@ class TopicConfigTest {
         // Applied without a restart: retention deletes the closed segments, moving the log start offset.
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> earliest(tp) > 0);
 
-        broker.restart();
+        broker.process().restart();
         ConfigEntry afterRestart = entry(topic, "retention.ms");
         assertThat(afterRestart.value()).isEqualTo("200");
         assertThat(afterRestart.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
@@ -97,10 +81,10 @@ class TopicConfigTest {
     @Test
     void describeConfigsReportsSourcesSynonymsDocumentationAndTypes() throws Exception {
         String topic = Clients.uniqueTopic("describe");
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("max.message.bytes", "5000"))))
+        broker.admin().createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("max.message.bytes", "5000"))))
             .all().get(30, TimeUnit.SECONDS);
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        Config config = admin.describeConfigs(List.of(resource),
+        Config config = broker.admin().describeConfigs(List.of(resource),
                 new DescribeConfigsOptions().includeSynonyms(true).includeDocumentation(true))
             .all().get(30, TimeUnit.SECONDS).get(resource);
 
@@ -121,7 +105,7 @@ class TopicConfigTest {
             "unclean.leader.election.enable", "delete.retention.ms", "min.compaction.lag.ms", "min.cleanable.dirty.ratio",
             "compression.type", "message.timestamp.type", "segment.ms", "retention.bytes");
 
-        Config filtered = admin.describeConfigs(List.of(resource), new DescribeConfigsOptions())
+        Config filtered = broker.admin().describeConfigs(List.of(resource), new DescribeConfigsOptions())
             .all().get(30, TimeUnit.SECONDS).get(resource);
         assertThat(filtered.get("retention.ms").synonyms()).isEmpty();
         assertThat(filtered.get("retention.ms").documentation()).isNull();
@@ -130,7 +114,7 @@ class TopicConfigTest {
     @Test
     void illegalValuesAndUnknownKeysAreRefusedNamingTheKey() throws Exception {
         String topic = Clients.uniqueTopic("invalid");
-        Clients.createTopic(admin, topic, 1);
+        Clients.createTopic(broker.admin(), topic, 1);
         assertRefused(topic, new AlterConfigOp(new ConfigEntry("retention.ms", "soon"), AlterConfigOp.OpType.SET),
             "retention.ms");
         assertRefused(topic, new AlterConfigOp(new ConfigEntry("retention.mss", "1"), AlterConfigOp.OpType.SET),
@@ -152,14 +136,14 @@ class TopicConfigTest {
     @Test
     void appendAndSubtractEditListConfigsAndValidateOnlyChangesNothing() throws Exception {
         String topic = Clients.uniqueTopic("policy");
-        Clients.createTopic(admin, topic, 1);
+        Clients.createTopic(broker.admin(), topic, 1);
         alter(topic, new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.APPEND));
         assertThat(entry(topic, "cleanup.policy").value()).isEqualTo("delete,compact");
         alter(topic, new AlterConfigOp(new ConfigEntry("cleanup.policy", "delete"), AlterConfigOp.OpType.SUBTRACT));
         assertThat(entry(topic, "cleanup.policy").value()).isEqualTo("compact");
 
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(new ConfigEntry("retention.ms", "5"),
+        broker.admin().incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(new ConfigEntry("retention.ms", "5"),
                 AlterConfigOp.OpType.SET))), new AlterConfigsOptions().validateOnly(true))
             .all().get(30, TimeUnit.SECONDS);
         assertThat(entry(topic, "retention.ms").source()).isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
@@ -167,23 +151,23 @@ class TopicConfigTest {
 
     @Test
     void brokerConfigsAreDescribedAndReadOnly() throws Exception {
-        int brokerId = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).iterator().next().id();
+        int brokerId = broker.admin().describeCluster().nodes().get(30, TimeUnit.SECONDS).iterator().next().id();
         ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(brokerId));
-        Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+        Config config = broker.admin().describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
         ConfigEntry interval = config.get("log.retention.check.interval.ms");
         assertThat(interval.value()).isEqualTo(RETENTION_CHECK_MS);
         assertThat(interval.source()).isEqualTo(ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG);
         assertThat(interval.isReadOnly()).isTrue();
         assertThat(config.get("num.partitions").source()).isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
 
-        assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+        assertThatThrownBy(() -> broker.admin().incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
                 new ConfigEntry("num.partitions", "7"), AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS))
             .hasCauseInstanceOf(InvalidRequestException.class)
             .hasMessageContaining("Cannot update these configs dynamically: [num.partitions]");
     }
 
     private static void alter(String topic, AlterConfigOp op) throws Exception {
-        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(op)))
+        broker.admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(op)))
             .all().get(30, TimeUnit.SECONDS);
     }
 
@@ -195,11 +179,11 @@ class TopicConfigTest {
 
     private static ConfigEntry entry(String topic, String name) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource).get(name);
+        return broker.admin().describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource).get(name);
     }
 
     private static long earliest(TopicPartition tp) throws Exception {
-        return admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get(30, TimeUnit.SECONDS).offset();
+        return broker.admin().listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get(30, TimeUnit.SECONDS).offset();
     }
 
     /** kafka-configs on a topic. */
