@@ -235,7 +235,8 @@ public final class ZkMetadataStore implements AutoCloseable {
             }
             List<List<Integer>> replicas = new ArrayList<>(current.replicas());
             replicas.addAll(newAssignments);
-            ZkPayloads.TopicAssignment next = new ZkPayloads.TopicAssignment(current.topicId(), replicas);
+            ZkPayloads.TopicAssignment next = new ZkPayloads.TopicAssignment(current.topicId(), replicas,
+                    current.adding(), current.removing());
             List<CuratorOp> ops = new ArrayList<>();
             ops.add(client.transactionOp().setData().withVersion(stat.getVersion())
                     .forPath(ZkPaths.topic(name), ZkPayloads.topicAssignment(next)));
