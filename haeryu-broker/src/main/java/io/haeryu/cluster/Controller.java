@@ -159,7 +159,7 @@ public final class Controller implements AutoCloseable {
     }
 
     /** Null if the target replicas are acceptable, else Kafka's error. */
-    private static ApiError checkTarget(List<Integer> target, MetadataImage image) {
+    static ApiError checkTarget(List<Integer> target, MetadataImage image) {
         if (target.isEmpty()) {
             return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "The replica list is empty.");
         }
