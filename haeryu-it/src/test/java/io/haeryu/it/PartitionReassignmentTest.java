@@ -125,11 +125,13 @@ class PartitionReassignmentTest {
         assertThat(execute.stdout()).contains("Successfully started partition reassignment");
 
         awaitMoved(List.of(2, 1), 0);
+        java.util.concurrent.atomic.AtomicReference<ToolProcess.Result> last = new java.util.concurrent.atomic.AtomicReference<>();
         awaitTrue("--verify to report completion", () -> {
-            ToolProcess.Result verify = reassignTool("--verify", "--preserve-throttles",
-                "--reassignment-json-file", json.toString());
-            return verify.exitCode() == 0 && verify.stdout().contains("Reassignment of partition " + tp + " is completed");
-        });
+            ToolProcess.Result verify = reassignTool("--verify", "--reassignment-json-file", json.toString());
+            last.set(verify);
+            return verify.exitCode() == 0 && verify.stdout().contains("Reassignment of partition " + tp + " is completed")
+                && verify.stdout().contains("Clearing broker-level throttles");
+        }, last);
         Files.deleteIfExists(json);
     }
 
@@ -237,10 +239,15 @@ class PartitionReassignmentTest {
     }
 
     private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+        awaitTrue(what, condition, null);
+    }
+
+    private static void awaitTrue(String what, BooleanSupplier condition, Object lastSeen) throws InterruptedException {
         long deadline = System.nanoTime() + BOUND.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + BOUND + " waiting for " + what);
+                throw new AssertionError("timed out after " + BOUND + " waiting for " + what
+                    + (lastSeen == null ? "" : "; last seen " + lastSeen));
             }
             Thread.sleep(200);
         }
