@@ -228,6 +228,9 @@ public final class Controller implements AutoCloseable {
                 log.info("Partition {}: {} reassignment, replicas {} -> {} (adding {}, removing {}), leader {}, epoch {}, ISR {}",
                     tp, target == null ? "cancelled" : "started", replicas, nextReplicas, nextAdding, nextRemoving,
                     leader, next.leaderEpoch(), isr);
+                // Answer once this broker's image shows it, so a ListPartitionReassignments that follows sees it.
+                store.awaitImage(img -> img.partition(tp).filter(s -> s.replicas().equals(nextReplicas)
+                    && s.leaderEpoch() >= next.leaderEpoch()).isPresent(), "reassignment of " + tp);
                 return ApiError.NONE;
             }
             if (election.epoch() != epoch) {

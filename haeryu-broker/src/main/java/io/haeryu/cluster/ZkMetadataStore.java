@@ -592,7 +592,7 @@ public final class ZkMetadataStore implements AutoCloseable {
     }
 
     /** Blocks until the image satisfies {@code condition}, i.e. until a write made here has come back through the caches. */
-    private void awaitImage(Predicate<MetadataImage> condition, String what) {
+    void awaitImage(Predicate<MetadataImage> condition, String what) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(sessionTimeoutMs);
         synchronized (imageMonitor) {
             while (!condition.test(image)) {

@@ -116,6 +116,63 @@ class PartitionReassignmentTest {
     }
 
     @Test
+    void reassignmentUnderLoadLosesNoAcknowledgedRecord() throws Exception {
+        java.util.concurrent.ConcurrentLinkedQueue<long[]> acked = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        KafkaProducer<String, String> producer = Clients.producer(cluster.bootstrap(), Map.of(
+            ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+            ProducerConfig.LINGER_MS_CONFIG, "2", ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000"));
+        Thread load = new Thread(() -> {
+            for (long i = 0; running.get(); i++) {
+                long n = i;
+                producer.send(new ProducerRecord<>(topic, 0, "k", "load-" + n), (md, e) -> {
+                    if (e == null) {
+                        acked.add(new long[] {md.offset(), n});
+                    } else {
+                        failures.incrementAndGet();
+                    }
+                });
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "reassign-load");
+        load.start();
+        try {
+            awaitTrue("200 acks before the move", () -> acked.size() >= 200);
+            admin.alterPartitionReassignments(Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(1, 2)))))
+                .all().get(30, TimeUnit.SECONDS);
+            awaitMoved(List.of(1, 2), 0);
+            int atMove = acked.size();
+            awaitTrue("200 more acks after the move", () -> acked.size() >= atMove + 200);
+        } finally {
+            running.set(false);
+            load.join(10_000);
+            producer.flush();
+            producer.close(Duration.ofSeconds(30));
+        }
+        assertThat(failures.get()).as("failed sends").isZero();
+
+        List<ConsumerRecord<String, String>> records = Clients.readAll(cluster.bootstrap(), List.of(tp),
+            Duration.ofSeconds(60));
+        Map<Long, String> byOffset = new java.util.HashMap<>();
+        records.forEach(r -> byOffset.put(r.offset(), r.value()));
+        for (long[] a : acked) {
+            assertThat(byOffset.get(a[0])).as("record acknowledged at offset %d", a[0]).isEqualTo("load-" + a[1]);
+        }
+        List<String> loadValues = records.stream().map(ConsumerRecord::value).filter(v -> v.startsWith("load-")).toList();
+        assertThat(loadValues).doesNotHaveDuplicates();
+        for (int i = 1; i < loadValues.size(); i++) {
+            assertThat(Long.parseLong(loadValues.get(i).substring(5)))
+                .as("order after %s", loadValues.get(i - 1)).isGreaterThan(Long.parseLong(loadValues.get(i - 1).substring(5)));
+        }
+        assertThat(records).hasSize(RECORDS + loadValues.size());
+    }
+
+    @Test
     void kafkaReassignPartitionsToolExecutesAndVerifies() throws Exception {
         Path json = Files.createTempFile("reassign-", ".json");
         Files.writeString(json, "{\"version\":1,\"partitions\":[{\"topic\":\"" + topic
