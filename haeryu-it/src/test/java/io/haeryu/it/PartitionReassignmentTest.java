@@ -241,7 +241,35 @@ class PartitionReassignmentTest {
         assertThatThrownBy(() -> admin.alterPartitionReassignments(Map.of(tp, Optional.empty())).all()
             .get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(NoReassignmentInProgressException.class);
         assertThat(admin.listPartitionReassignments().reassignments().get(10, TimeUnit.SECONDS)).isEmpty();
+
+        // On the wire: an empty list (which the Admin client refuses to send) and a non-controller broker.
+        int controller = admin.describeCluster().controller().get(10, TimeUnit.SECONDS).id();
+        int other = (controller + 1) % 3;
+        assertThat(rawAlter(controller, List.of()).partitions().get(0).errorCode())
+            .isEqualTo(org.apache.kafka.common.protocol.Errors.INVALID_REPLICA_ASSIGNMENT.code());
+        assertThat(rawCall(other, List.of(1, 2)).errorCode()).isEqualTo(org.apache.kafka.common.protocol.Errors.NOT_CONTROLLER.code());
         assertThat(replicaIds(TestCluster.describe(admin, topic, 0))).containsExactly(0, 1);
+    }
+
+    private org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData.ReassignableTopicResponse rawAlter(
+            int broker, List<Integer> replicas) throws Exception {
+        var data = rawCall(broker, replicas);
+        assertThat(data.errorCode()).as("top-level error from broker %d", broker).isZero();
+        return data.responses().get(0);
+    }
+
+    private org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData rawCall(int broker,
+            List<Integer> replicas) throws Exception {
+        var request = new org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData().setTopics(List.of(
+            new org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData.ReassignableTopic()
+                .setName(topic).setPartitions(List.of(
+                    new org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData.ReassignablePartition()
+                        .setPartitionIndex(0).setReplicas(new ArrayList<>(replicas))))));
+        try (RawConnection c = new RawConnection(cluster.broker(broker).bootstrap())) {
+            org.apache.kafka.common.requests.AlterPartitionReassignmentsResponse response = c.call(
+                new org.apache.kafka.common.requests.AlterPartitionReassignmentsRequest.Builder(request), (short) 0);
+            return response.data();
+        }
     }
 
     private void assertRefused(TopicPartition partition, List<Integer> replicas, Class<? extends Throwable> error) {
