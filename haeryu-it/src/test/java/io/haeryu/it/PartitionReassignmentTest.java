@@ -232,6 +232,33 @@ class PartitionReassignmentTest {
     }
 
     @Test
+    void aNewControllerFinishesTheReassignmentAndTheRemovedBrokerDropsItsCopyOnRestart() throws Exception {
+        // The controller (c) is an original replica that the move removes; the added broker is frozen so the move
+        // is still pending when c dies; the next controller has only ZooKeeper to go on.
+        int c = admin.describeCluster().controller().get(10, TimeUnit.SECONDS).id();
+        int added = (c + 1) % 3;
+        int kept = (c + 2) % 3;
+        createTopicWithData(List.of(c, kept));
+        cluster.broker(added).pause();
+        try {
+            admin.alterPartitionReassignments(Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(kept, added)))))
+                .all().get(10, TimeUnit.SECONDS);
+            assertThat(admin.listPartitionReassignments().reassignments().get(10, TimeUnit.SECONDS)).containsKey(tp);
+            cluster.broker(c).kill9();
+        } finally {
+            cluster.broker(added).resume();
+        }
+        TestCluster.awaitPartition(admin, topic, 0, Duration.ofSeconds(60), "move to " + List.of(kept, added),
+            i -> replicaIds(i).equals(List.of(kept, added)) && TestCluster.isrIds(i).containsAll(List.of(kept, added))
+                && List.of(kept, added).containsAll(TestCluster.isrIds(i)));
+        assertThat(Files.isDirectory(logDir(c))).as("the dead broker's copy, until it returns").isTrue();
+
+        cluster.broker(c).restart();
+        awaitTrue("restarted broker " + c + " to delete its copy of " + tp, () -> !Files.exists(logDir(c)));
+        assertAllRecordsReadable();
+    }
+
+    @Test
     void badReassignmentsAreRefused() throws Exception {
         assertRefused(tp, List.of(0, 7), InvalidReplicaAssignmentException.class);
         assertRefused(tp, List.of(1, 1), InvalidReplicaAssignmentException.class);
