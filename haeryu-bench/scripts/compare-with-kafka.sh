@@ -76,7 +76,8 @@ if [ -n "${HAERYU_CMD:-}" ]; then
   HAERYU_PORT=$HAERYU_PORT HAERYU_DATA="$work/haeryu-data" HAERYU_HEAP=$HAERYU_HEAP \
     bash -c "exec $HAERYU_CMD" >"$work/haeryu.log" 2>&1 &
 else
-  java -Xms"$HAERYU_HEAP" -Xmx"$HAERYU_HEAP" -cp "$cli/classes:$cli/lib/*" io.haeryu.cli.HaeryuCli server \
+  # The README's launcher with config/server.properties, as a user runs it (same max heap as Kafka's).
+  HAERYU_HEAP_OPTS="-Xmx$HAERYU_HEAP" "$root/bin/haeryu" server \
     --override broker.id=0 --override "listeners=PLAINTEXT://127.0.0.1:$HAERYU_PORT" \
     --override "log.dirs=$work/haeryu-data" --override num.partitions=3 >"$work/haeryu.log" 2>&1 &
 fi

@@ -14,6 +14,7 @@ import io.haeryu.config.Listener;
 import io.haeryu.group.ExecutorEventLoops;
 import io.haeryu.group.GroupConfig;
 import io.haeryu.group.GroupCoordinator;
+import io.haeryu.log.CleanerConfig;
 import io.haeryu.log.LogConfig;
 import io.haeryu.log.LogManager;
 import io.haeryu.network.SocketServer;
@@ -88,7 +89,7 @@ public final class HaeryuServer implements AutoCloseable {
         closeables.push(blocking::shutdownNow);
 
         LogManager logManager = new LogManager(logDirs, LogConfig.defaults(), Time.SYSTEM, scheduler,
-            config.retentionCheckIntervalMs());
+            config.retentionCheckIntervalMs(), cleanerConfig(config));
         logManager.startup();
         closeables.push(logManager);
 
@@ -214,6 +215,13 @@ public final class HaeryuServer implements AutoCloseable {
                 Thread.sleep(500);
             }
         }
+    }
+
+    /** A backoff of 0 tells the log manager not to start the cleaner thread. */
+    private static CleanerConfig cleanerConfig(BrokerConfig config) {
+        return new CleanerConfig(config.getLong(BrokerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE),
+            config.getInt(BrokerConfig.LOG_CLEANER_IO_BUFFER_SIZE),
+            config.getBoolean(BrokerConfig.LOG_CLEANER_ENABLE) ? config.getLong(BrokerConfig.LOG_CLEANER_BACKOFF_MS) : 0);
     }
 
     private static GroupConfig groupConfig(BrokerConfig config) {
