@@ -5,6 +5,9 @@ import io.haeryu.config.TopicConfigs;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +41,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Every periodic check ({@code leader.imbalance.check.interval.seconds}) with
  *       {@code auto.leader.rebalance.enable} moves leadership back to the preferred (first) replica when it is in
  *       the ISR.</li>
+ *   <li>Partition reassignment (KIP-455, as Kafka's ZooKeeper-era controller): the assignment becomes original ∪
+ *       target with {@code adding_replicas}/{@code removing_replicas} in the topic znode, so the new replicas
+ *       follow and catch up; once every target replica is in the ISR the assignment becomes the target, the
+ *       leader moves into it if needed, the ISR shrinks to it, and removed replicas delete their logs.</li>
  * </ul>
  *
  * Each change bumps the leader epoch, which fences the old leader's followers and clients, and is written with
@@ -111,6 +119,183 @@ public final class Controller implements AutoCloseable {
         return results;
     }
 
+    /**
+     * The AlterPartitionReassignments API: a present list starts (or replaces) a reassignment of the partition to
+     * those replicas, an empty {@code Optional} cancels the ongoing one. Runs on the controller's thread.
+     *
+     * @throws NotControllerException if this broker is not the controller
+     */
+    public Map<TopicPartition, ApiError> alterReassignments(Map<TopicPartition, Optional<List<Integer>>> requested)
+            throws InterruptedException, ExecutionException {
+        return worker.submit(() -> reassign(requested)).get();
+    }
+
+    private Map<TopicPartition, ApiError> reassign(Map<TopicPartition, Optional<List<Integer>>> requested) {
+        int epoch = election.epoch();
+        if (epoch == ControllerElection.NO_EPOCH) {
+            throw new NotControllerException("Broker is not the controller");
+        }
+        int epochZkVersion = election.epochZkVersion();
+        MetadataImage image = store.image();
+        Map<TopicPartition, ApiError> results = new LinkedHashMap<>();
+        requested.forEach((tp, target) -> {
+            ApiError result;
+            if (image.partition(tp).isEmpty()) {
+                result = new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Partition " + tp + " does not exist.");
+            } else {
+                result = target.map(t -> checkTarget(t, image)).orElse(null);
+                if (result == null) {
+                    try {
+                        result = startOrCancel(tp, target.orElse(null), image, epoch, epochZkVersion);
+                    } catch (Exception e) {
+                        result = ApiError.fromThrowable(e);
+                    }
+                }
+            }
+            results.put(tp, result);
+        });
+        schedulePass(); // a reassignment whose target is already in sync completes at once
+        return results;
+    }
+
+    /** Null if the target replicas are acceptable, else Kafka's error. */
+    static ApiError checkTarget(List<Integer> target, MetadataImage image) {
+        if (target.isEmpty()) {
+            return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "The replica list is empty.");
+        }
+        if (new HashSet<>(target).size() != target.size()) {
+            return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "The replica list " + target + " has duplicates.");
+        }
+        List<Integer> unknown = target.stream().filter(b -> !image.brokers().containsKey(b)).toList();
+        if (!unknown.isEmpty()) {
+            return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "Unknown or offline brokers " + unknown
+                + " in the replica list " + target + ".");
+        }
+        return null;
+    }
+
+    /** Writes the start (target non-null) or cancellation (null) of a reassignment of one partition. */
+    private ApiError startOrCancel(TopicPartition tp, List<Integer> target, MetadataImage image, int epoch,
+                                   int epochZkVersion) throws Exception {
+        Rules rules = new Rules(image.brokers().keySet(), image.shuttingDownBrokers(), false, false);
+        for (int attempt = 0; attempt < 5; attempt++) {
+            PartitionStateZk.VersionedAssignment va = states.readAssignment(tp.topic());
+            ZkPayloads.TopicAssignment a = va.assignment();
+            int p = tp.partition();
+            if (p >= a.replicas().size()) {
+                return new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Partition " + tp + " does not exist.");
+            }
+            List<Integer> replicas = a.replicas().get(p);
+            List<Integer> adding = a.adding().getOrDefault(p, List.of());
+            List<Integer> removing = a.removing().getOrDefault(p, List.of());
+            boolean ongoing = !adding.isEmpty() || !removing.isEmpty();
+            List<Integer> original = replicas.stream().filter(r -> !adding.contains(r)).toList();
+            List<Integer> nextReplicas;
+            List<Integer> nextAdding;
+            List<Integer> nextRemoving;
+            if (target == null) {
+                if (!ongoing) {
+                    return new ApiError(Errors.NO_REASSIGNMENT_IN_PROGRESS, "No reassignment of " + tp + " is in progress.");
+                }
+                nextReplicas = original;
+                nextAdding = List.of();
+                nextRemoving = List.of();
+            } else {
+                LinkedHashSet<Integer> union = new LinkedHashSet<>(target);
+                union.addAll(original);
+                nextAdding = target.stream().filter(r -> !original.contains(r)).toList();
+                nextRemoving = original.stream().filter(r -> !target.contains(r)).toList();
+                nextReplicas = nextAdding.isEmpty() && nextRemoving.isEmpty() ? target : List.copyOf(union);
+            }
+            if (nextReplicas.equals(replicas) && nextAdding.equals(adding) && nextRemoving.equals(removing)) {
+                return ApiError.NONE;
+            }
+            PartitionStateZk.Versioned current = states.read(tp.topic(), p);
+            ZkPayloads.LeaderAndIsr state = current.state();
+            List<Integer> isr = state.isr().stream().filter(nextReplicas::contains).toList();
+            int leader = state.leader();
+            if (!nextReplicas.contains(leader) || !rules.usable(leader)) {
+                leader = nextReplicas.stream().filter(r -> isr.contains(r) && rules.usable(r)).findFirst().orElse(-1);
+                if (leader < 0) {
+                    return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "None of " + nextReplicas
+                        + " is in sync (ISR " + state.isr() + ") to lead " + tp + ".");
+                }
+            }
+            // A new epoch, so that the leader starts tracking the added followers and everyone sees the new set.
+            ZkPayloads.LeaderAndIsr next = new ZkPayloads.LeaderAndIsr(leader, state.leaderEpoch() + 1, isr);
+            if (states.writeAssignmentAsController(tp.topic(), withPartition(a, p, nextReplicas, nextAdding, nextRemoving),
+                    va.version(), p, next, current.version(), epoch, epochZkVersion)) {
+                log.info("Partition {}: {} reassignment, replicas {} -> {} (adding {}, removing {}), leader {}, epoch {}, ISR {}",
+                    tp, target == null ? "cancelled" : "started", replicas, nextReplicas, nextAdding, nextRemoving,
+                    leader, next.leaderEpoch(), isr);
+                // Answer once this broker's image shows it, so a ListPartitionReassignments that follows sees it.
+                store.awaitImage(img -> img.partition(tp).filter(s -> s.replicas().equals(nextReplicas)
+                    && s.leaderEpoch() >= next.leaderEpoch()).isPresent(), "reassignment of " + tp);
+                return ApiError.NONE;
+            }
+            if (election.epoch() != epoch) {
+                throw new NotControllerException("Broker is no longer the controller");
+            }
+        }
+        return new ApiError(Errors.REQUEST_TIMED_OUT, "The state of " + tp + " kept changing; retry.");
+    }
+
+    /**
+     * Finishes a reassignment whose target replicas are all in the ISR: the assignment becomes the target, a
+     * leader outside it hands over to the first in-sync target replica, the ISR shrinks to the target, and the
+     * removed replicas' brokers delete their logs when they see the new assignment. True if written.
+     */
+    private boolean maybeCompleteReassignment(String topic, int p, Rules rules, int epoch, int epochZkVersion)
+            throws Exception {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            PartitionStateZk.VersionedAssignment va = states.readAssignment(topic);
+            ZkPayloads.TopicAssignment a = va.assignment();
+            if (p >= a.replicas().size()) {
+                return false;
+            }
+            List<Integer> removing = a.removing().getOrDefault(p, List.of());
+            if (a.adding().getOrDefault(p, List.of()).isEmpty() && removing.isEmpty()) {
+                return false;
+            }
+            List<Integer> target = a.replicas().get(p).stream().filter(r -> !removing.contains(r)).toList();
+            PartitionStateZk.Versioned current = states.read(topic, p);
+            ZkPayloads.LeaderAndIsr state = current.state();
+            if (!state.isr().containsAll(target)) {
+                return false;
+            }
+            int leader = state.leader();
+            if (!target.contains(leader) || !rules.usable(leader)) {
+                leader = target.stream().filter(rules::usable).findFirst().orElse(-1);
+                if (leader < 0) {
+                    return false;
+                }
+            }
+            List<Integer> isr = state.isr().stream().filter(target::contains).toList();
+            ZkPayloads.LeaderAndIsr next = new ZkPayloads.LeaderAndIsr(leader, state.leaderEpoch() + 1, isr);
+            if (states.writeAssignmentAsController(topic, withPartition(a, p, target, List.of(), List.of()),
+                    va.version(), p, next, current.version(), epoch, epochZkVersion)) {
+                log.info("Partition {}-{}: reassignment completed, replicas {} -> {}, leader {}, epoch {}, ISR {}",
+                    topic, p, a.replicas().get(p), target, leader, next.leaderEpoch(), isr);
+                return true;
+            }
+            if (election.epoch() != epoch) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static ZkPayloads.TopicAssignment withPartition(ZkPayloads.TopicAssignment a, int p, List<Integer> replicas,
+                                                            List<Integer> adding, List<Integer> removing) {
+        List<List<Integer>> all = new ArrayList<>(a.replicas());
+        all.set(p, replicas);
+        Map<Integer, List<Integer>> addingAll = new HashMap<>(a.adding());
+        Map<Integer, List<Integer>> removingAll = new HashMap<>(a.removing());
+        addingAll.put(p, adding);
+        removingAll.put(p, removing);
+        return new ZkPayloads.TopicAssignment(a.topicId(), all, addingAll, removingAll);
+    }
+
     private void schedulePass() {
         if (passPending.compareAndSet(false, true)) {
             try {
@@ -140,6 +325,17 @@ public final class Controller implements AutoCloseable {
                 .get(TopicConfigs.UNCLEAN_LEADER_ELECTION_ENABLE);
             for (PartitionState state : topic.partitions()) {
                 Rules rules = new Rules(live, shuttingDown, unclean, preferred);
+                if (state.reassigning() && state.isr().containsAll(state.targetReplicas())) {
+                    try {
+                        if (maybeCompleteReassignment(topic.name(), state.partition(), rules, epoch, epochZkVersion)) {
+                            changed++;
+                            continue;
+                        }
+                    } catch (Exception e) {
+                        log.warn("Controller could not complete the reassignment of {}-{}: {}", topic.name(),
+                            state.partition(), e.toString());
+                    }
+                }
                 if (decide(state.replicas(), toLeaderAndIsr(state), rules).isEmpty()) {
                     continue;
                 }

@@ -71,7 +71,8 @@ final class MetadataImageLoader {
             }
             ZkPayloads.LeaderAndIsr state = ZkPayloads.decodeLeaderAndIsr(stateData);
             partitions.add(new PartitionState(p, assignment.replicas().get(p), state.leader(), state.leaderEpoch(),
-                    state.isr()));
+                    state.isr(), assignment.adding().getOrDefault(p, List.of()),
+                    assignment.removing().getOrDefault(p, List.of())));
         }
         byte[] configData = nodes.get(ZkPaths.topicConfig(name));
         if (configData == null) {

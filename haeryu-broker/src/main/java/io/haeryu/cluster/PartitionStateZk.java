@@ -52,6 +52,36 @@ public final class PartitionStateZk {
         }
     }
 
+    /** A topic's assignment znode as read, with its version. */
+    record VersionedAssignment(ZkPayloads.TopicAssignment assignment, int version) {
+    }
+
+    VersionedAssignment readAssignment(String topic) throws Exception {
+        Stat stat = new Stat();
+        byte[] data = client.getData().storingStatIn(stat).forPath(ZkPaths.topic(topic));
+        return new VersionedAssignment(ZkPayloads.decodeTopicAssignment(data), stat.getVersion());
+    }
+
+    /**
+     * The controller's reassignment step: the topic's assignment and one partition's state in one transaction,
+     * conditional on both versions just read and on the controller epoch. Returns false on a version conflict.
+     */
+    boolean writeAssignmentAsController(String topic, ZkPayloads.TopicAssignment assignment, int assignmentVersion,
+                                        int partition, ZkPayloads.LeaderAndIsr next, int stateVersion,
+                                        int controllerEpoch, int controllerEpochZkVersion) throws Exception {
+        try {
+            client.transaction().forOperations(List.of(
+                client.transactionOp().check().withVersion(controllerEpochZkVersion).forPath(ZkPaths.CONTROLLER_EPOCH),
+                client.transactionOp().setData().withVersion(assignmentVersion)
+                    .forPath(ZkPaths.topic(topic), ZkPayloads.topicAssignment(assignment)),
+                client.transactionOp().setData().withVersion(stateVersion)
+                    .forPath(ZkPaths.partitionState(topic, partition), ZkPayloads.leaderAndIsr(next, controllerEpoch))));
+            return true;
+        } catch (KeeperException.BadVersionException e) {
+            return false;
+        }
+    }
+
     /**
      * The leader's ISR change, written only while ZooKeeper still shows {@code leaderId} leading in
      * {@code leaderEpoch}; the controller epoch in the znode is kept.

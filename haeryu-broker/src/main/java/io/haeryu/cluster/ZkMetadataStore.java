@@ -235,7 +235,8 @@ public final class ZkMetadataStore implements AutoCloseable {
             }
             List<List<Integer>> replicas = new ArrayList<>(current.replicas());
             replicas.addAll(newAssignments);
-            ZkPayloads.TopicAssignment next = new ZkPayloads.TopicAssignment(current.topicId(), replicas);
+            ZkPayloads.TopicAssignment next = new ZkPayloads.TopicAssignment(current.topicId(), replicas,
+                    current.adding(), current.removing());
             List<CuratorOp> ops = new ArrayList<>();
             ops.add(client.transactionOp().setData().withVersion(stat.getVersion())
                     .forPath(ZkPaths.topic(name), ZkPayloads.topicAssignment(next)));
@@ -591,7 +592,7 @@ public final class ZkMetadataStore implements AutoCloseable {
     }
 
     /** Blocks until the image satisfies {@code condition}, i.e. until a write made here has come back through the caches. */
-    private void awaitImage(Predicate<MetadataImage> condition, String what) {
+    void awaitImage(Predicate<MetadataImage> condition, String what) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(sessionTimeoutMs);
         synchronized (imageMonitor) {
             while (!condition.test(image)) {

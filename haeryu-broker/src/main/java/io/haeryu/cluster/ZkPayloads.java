@@ -14,9 +14,26 @@ import org.apache.kafka.common.Uuid;
 final class ZkPayloads {
 
     /** The replica assignment stored in {@code /brokers/topics/<topic>}. */
-    record TopicAssignment(Uuid topicId, List<List<Integer>> replicas) {
+    record TopicAssignment(Uuid topicId, List<List<Integer>> replicas, Map<Integer, List<Integer>> adding,
+                           Map<Integer, List<Integer>> removing) {
         TopicAssignment {
             replicas = replicas.stream().map(List::copyOf).toList();
+            adding = copy(adding);
+            removing = copy(removing);
+        }
+
+        TopicAssignment(Uuid topicId, List<List<Integer>> replicas) {
+            this(topicId, replicas, Map.of(), Map.of());
+        }
+
+        private static Map<Integer, List<Integer>> copy(Map<Integer, List<Integer>> byPartition) {
+            Map<Integer, List<Integer>> copy = new TreeMap<>();
+            byPartition.forEach((p, list) -> {
+                if (!list.isEmpty()) {
+                    copy.put(p, List.copyOf(list));
+                }
+            });
+            return java.util.Collections.unmodifiableMap(copy);
         }
     }
 
@@ -56,8 +73,8 @@ final class ZkPayloads {
         }
         Map<String, Object> json = ordered("version", 3, "topic_id", assignment.topicId().toString());
         json.put("partitions", partitions);
-        json.put("adding_replicas", Map.of());
-        json.put("removing_replicas", Map.of());
+        json.put("adding_replicas", byPartition(assignment.adding()));
+        json.put("removing_replicas", byPartition(assignment.removing()));
         return json(json);
     }
 
@@ -72,7 +89,22 @@ final class ZkPayloads {
             }
             replicas.add(intList(list));
         }
-        return new TopicAssignment(Uuid.fromString((String) json.get("topic_id")), replicas);
+        return new TopicAssignment(Uuid.fromString((String) json.get("topic_id")), replicas,
+                decodeByPartition(json.get("adding_replicas")), decodeByPartition(json.get("removing_replicas")));
+    }
+
+    private static Map<String, Object> byPartition(Map<Integer, List<Integer>> lists) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        lists.forEach((p, list) -> json.put(Integer.toString(p), list));
+        return json;
+    }
+
+    private static Map<Integer, List<Integer>> decodeByPartition(Object json) {
+        Map<Integer, List<Integer>> lists = new TreeMap<>();
+        if (json instanceof Map<?, ?> map) {
+            map.forEach((p, list) -> lists.put(Integer.parseInt((String) p), intList(list)));
+        }
+        return lists;
     }
 
     static byte[] leaderAndIsr(LeaderAndIsr state, int controllerEpoch) {

@@ -28,8 +28,11 @@ public final class BrokerApis {
     }
 
     /** APIs served by the cluster controller. */
-    public static void registerController(ApiRegistry registry, Controller controller, Executor blockingExecutor) {
+    public static void registerController(ApiRegistry registry, Controller controller, ZkMetadataStore metadata,
+                                          Executor blockingExecutor) {
         registry.register(ApiKeys.ELECT_LEADERS, 0, 2, new ElectLeadersHandler(controller, blockingExecutor));
+        registry.register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 1,
+            new AlterPartitionReassignmentsHandler(controller, metadata, blockingExecutor));
     }
 
     public static void registerCore(ApiRegistry registry, Services s) {
@@ -62,6 +65,6 @@ public final class BrokerApis {
             new DescribeLogDirsHandler(s.config().logDirs(), s.replicas(), s.blockingExecutor()));
         registry.register(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, new DescribeProducersHandler(s.metadata(), s.replicas()));
         registry.register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, new DescribeTopicPartitionsHandler(s.metadata()));
-        registry.register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0, new ListPartitionReassignmentsHandler());
+        registry.register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0, new ListPartitionReassignmentsHandler(s.metadata()));
     }
 }

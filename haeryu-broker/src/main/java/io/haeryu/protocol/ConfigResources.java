@@ -62,7 +62,8 @@ final class ConfigResources {
     }
 
     /**
-     * Applies {@code change} to a resource's config: for a topic, to its overrides; broker configs are read-only.
+     * Applies {@code change} to a resource's config: for a topic, to its overrides; broker configs are read-only
+     * (deleting dynamic broker configs, of which there are none, succeeds and changes nothing).
      *
      * @param keys the keys the request touches, for the error message of a refused broker change
      */
@@ -73,6 +74,11 @@ final class ConfigResources {
                 case TOPIC -> alterTopic(name, change, validateOnly, context);
                 case BROKER -> {
                     isThisBroker(name);
+                    if (change.apply(Map.of()).isEmpty()) {
+                        // Only deletions of dynamic broker configs, of which there are none: nothing to do (as
+                        // kafka-reassign-partitions --verify clearing replication throttles expects).
+                        return ApiError.NONE;
+                    }
                     throw new InvalidRequestException("Cannot update these configs dynamically: " + new TreeSet<>(keys)
                         + ". Haeryu reads broker configs only at start-up: set them in the broker's config file and"
                         + " restart it.");

@@ -153,6 +153,16 @@ public final class ReplicaManager implements AutoCloseable {
                 }
             }
         }
+        // Replicas moved away by a reassignment (also logs found at start-up that are no longer ours).
+        for (PartitionLog plog : List.copyOf(logManager.allLogs())) {
+            TopicPartition tp = plog.topicPartition();
+            TopicInfo topic = current.topicsByName().get(tp.topic());
+            if (topic != null && topic.topicId().equals(plog.topicId())) {
+                topic.partition(tp.partition())
+                    .filter(state -> !state.replicas().contains(brokerId))
+                    .ifPresent(state -> removeReplica(tp, state));
+            }
+        }
         // Every local log, not only the partitions served so far: logs loaded at start-up run retention with the
         // default config until told otherwise, and a topic's overrides must apply to them before first use.
         for (PartitionLog plog : logManager.allLogs()) {
@@ -213,6 +223,26 @@ public final class ReplicaManager implements AutoCloseable {
             }
         }
         fetchPurgatory.dataArrived(tp); // parked fetches re-check, and see the new role
+    }
+
+    /** This broker is no longer a replica of the partition: stop serving it and delete its log. */
+    private void removeReplica(TopicPartition tp, PartitionState state) {
+        Partition partition = partitions.get(tp);
+        if (partition != null) {
+            synchronized (partition) {
+                Partition.Transition t = partition.applyState(state, System.currentTimeMillis());
+                if (t.changed() && t.wasLeader() && !t.isLeader()) {
+                    delayedProduce.check(partition);
+                    leadershipListeners.forEach(l -> l.onResign(tp, partition.leaderEpoch()));
+                }
+            }
+        }
+        fetchers.stopFollowing(tp);
+        partitions.remove(tp);
+        logManager.deleteLog(tp);
+        fetchPurgatory.dataArrived(tp);
+        log.info("Broker {} is no longer a replica of {} (replicas {}): deleted its local log", brokerId, tp,
+            state.replicas());
     }
 
     private void deleteTopicLogs(String topic, Uuid topicId, int partitionCount) {

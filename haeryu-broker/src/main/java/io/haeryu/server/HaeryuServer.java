@@ -118,7 +118,7 @@ public final class HaeryuServer implements AutoCloseable {
         Controller controller = new Controller(metadata, election, partitionStates, config);
         closeables.push(controller);
         ApiRegistry apis = new ApiRegistry();
-        BrokerApis.registerController(apis, controller, blocking);
+        BrokerApis.registerController(apis, controller, metadata, blocking);
         TopicService topics = new TopicService(metadata, config);
         ProducerIdManager producerIds = new ProducerIdManager(metadata::allocateProducerIdBlock);
         BrokerApis.registerCore(apis, new BrokerApis.Services(config, metadata, topics, replicas, producerIds, blocking));

@@ -19,6 +19,20 @@ class ControllerDecisionTest {
     }
 
     @Test
+    void reassignmentTargetsMustBeNonEmptyDistinctLiveBrokers() {
+        java.util.Map<Integer, BrokerRegistration> brokers = new java.util.HashMap<>();
+        for (int id = 1; id <= 3; id++) {
+            brokers.put(id, new BrokerRegistration(id, "h", 9092 + id, null, "PLAINTEXT://h:" + (9092 + id)));
+        }
+        MetadataImage image = new MetadataImage("cid", brokers, java.util.Map.of(), java.util.Map.of(), 1);
+        assertThat(Controller.checkTarget(List.of(2, 3), image)).isNull();
+        for (List<Integer> bad : List.of(List.<Integer>of(), List.of(2, 2), List.of(2, 7))) {
+            assertThat(Controller.checkTarget(bad, image).error())
+                .as("%s", bad).isEqualTo(org.apache.kafka.common.protocol.Errors.INVALID_REPLICA_ASSIGNMENT);
+        }
+    }
+
+    @Test
     void healthyPartitionIsLeftAlone() {
         assertThat(decide(new LeaderAndIsr(1, 4, List.of(1, 2, 3)), Set.of(1, 2, 3), Set.of(), false, true)).isEmpty();
     }

@@ -46,6 +46,26 @@ class MetadataImageLoaderTest {
     }
 
     @Test
+    void loadsAnOngoingReassignment() {
+        Map<String, byte[]> nodes = topicNodes(TOPIC_ID, List.of(List.of(1)), true);
+        byte[] assignment = ZkPayloads.topicAssignment(new ZkPayloads.TopicAssignment(TOPIC_ID,
+                List.of(List.of(2, 3, 1)), Map.of(0, List.of(2, 3)), Map.of(0, List.of(1))));
+        assertThat(new String(assignment, StandardCharsets.UTF_8)).contains(
+                "\"adding_replicas\":{\"0\":[2,3]},\"removing_replicas\":{\"0\":[1]}");
+        nodes.put(ZkPaths.topic("orders"), assignment);
+
+        PartitionState state = MetadataImageLoader.load("cid", nodes, MetadataImage.EMPTY).topic("orders")
+                .orElseThrow().partitions().get(0);
+
+        assertThat(state.replicas()).containsExactly(2, 3, 1);
+        assertThat(state.addingReplicas()).containsExactly(2, 3);
+        assertThat(state.removingReplicas()).containsExactly(1);
+        assertThat(state.reassigning()).isTrue();
+        assertThat(state.targetReplicas()).containsExactly(2, 3);
+        assertThat(state.originalReplicas()).containsExactly(1);
+    }
+
+    @Test
     void leavesOutANewTopicUntilAllItsZnodesArrived() {
         assertThat(MetadataImageLoader.load("cid", topicNodes(TOPIC_ID, List.of(List.of(1)), false), MetadataImage.EMPTY)
                 .topicsByName()).isEmpty();
