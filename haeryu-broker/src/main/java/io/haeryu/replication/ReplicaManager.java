@@ -135,7 +135,9 @@ public final class ReplicaManager implements AutoCloseable {
 
     /** Effective min.insync.replicas of a topic. */
     public int minInsyncReplicas(TopicInfo topic) {
-        return (Integer) TopicConfigs.resolve(config, topic.configs()).get(TopicConfigs.MIN_INSYNC_REPLICAS);
+        // On every produce: read the one override (validated when it was set) instead of resolving every config.
+        String override = topic.configs().get(TopicConfigs.MIN_INSYNC_REPLICAS);
+        return override != null ? Integer.parseInt(override.trim()) : config.minInsyncReplicas();
     }
 
     /** Applies a new metadata image: leadership changes, config changes, deleted topics. */
