@@ -130,6 +130,11 @@ public final class BrokerProcess implements TestBroker {
         return process != null && process.isAlive();
     }
 
+    /** The OS process id of the running broker (for /proc inspection). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Milliseconds from process launch until the port accepted connections and describeCluster succeeded. */
     public long lastStartMillis() {
         return lastStartMillis;
