@@ -195,13 +195,21 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void handleOnPool(Handling h) {
-        handle(h);
-        ctx.executor().execute(() -> {
-            handling = false;
-            drain();
-            handleNext();
-            updateReading();
-        });
+        try {
+            handle(h);
+        } catch (Throwable e) {
+            // An Error out of a handler (handle() answers RuntimeExceptions): close rather than leave a gap in the
+            // connection's ordered answers.
+            log.error("{} handler failed for {}; closing the connection", h.pending.header.apiKey(), describe(), e);
+            h.pending.response = CompletableFuture.failedFuture(new CloseConnectionException("handler failed"));
+        } finally {
+            ctx.executor().execute(() -> {
+                handling = false;
+                drain();
+                handleNext();
+                updateReading();
+            });
+        }
     }
 
     /** Runs the handler and records its future; a response completing later drains on the network thread. */
