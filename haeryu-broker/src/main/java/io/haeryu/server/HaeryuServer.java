@@ -71,7 +71,9 @@ public final class HaeryuServer implements AutoCloseable {
             close();
             throw e;
         }
-        log.info("Haeryu broker {} started in {} ms, listening on {}", config.brokerId(),
+        String version = HaeryuServer.class.getPackage().getImplementationVersion(); // from the jar's manifest
+        log.info("Haeryu broker {} (version {}) started in {} ms, listening on {}", config.brokerId(),
+            version == null ? "development build" : version,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), String.join(", ", advertised));
     }
 

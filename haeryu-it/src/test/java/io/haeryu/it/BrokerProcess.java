@@ -260,6 +260,7 @@ public final class BrokerProcess implements TestBroker {
         }
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("HAERYU_HEAP_OPTS", "-Xmx512m");
+        pb.environment().put("HAERYU_LOG_DIR", workDir.resolve("logs").toString()); // bin/haeryu's server.log
         pb
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
