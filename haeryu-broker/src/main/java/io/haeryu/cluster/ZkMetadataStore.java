@@ -167,7 +167,7 @@ public final class ZkMetadataStore implements AutoCloseable {
         });
         registration = r;
         awaitImage(img -> img.broker(r.id()).isPresent(), "broker " + r.id() + " registration");
-        log.info("Registered broker {} at {}", r.id(), r.endpoint());
+        log.info("Registered broker {} at {}", r.id(), r.describeEndpoints());
     }
 
     /**
@@ -378,7 +378,7 @@ public final class ZkMetadataStore implements AutoCloseable {
             if (stat.getEphemeralOwner() != ourSession) {
                 BrokerRegistration holder = ZkPayloads.decodeBroker(r.id(), existing);
                 throw new BrokerIdInUseException("broker.id " + r.id() + " is already registered by "
-                        + holder.endpoint() + " (ZooKeeper session 0x" + Long.toHexString(stat.getEphemeralOwner())
+                        + holder.describeEndpoints() + " (ZooKeeper session 0x" + Long.toHexString(stat.getEphemeralOwner())
                         + " at " + connectString + "); stop that broker or choose another broker.id");
             }
             client.setData().withVersion(stat.getVersion()).forPath(path, payload);

@@ -138,18 +138,16 @@ public final class HaeryuServer implements AutoCloseable {
         closeables.push(socketServer);
         socketServer.start(config.listeners());
 
-        // Port 0 and an empty host are resolved to what was bound and to this machine's name.
+        // Port 0 and an empty host are resolved to what that listener bound and to this machine's name.
         List<Listener> resolved = new ArrayList<>();
-        for (int i = 0; i < config.advertisedListeners().size(); i++) {
-            Listener l = config.advertisedListeners().get(i);
-            int boundPort = socketServer.boundAddresses().get(config.listeners().get(i).name()).getPort();
+        for (Listener l : config.advertisedListeners()) {
+            int boundPort = socketServer.boundAddresses().get(l.name()).getPort();
             resolved.add(new Listener(l.name(), l.host().isEmpty() ? canonicalHostName() : l.host(),
                 l.port() == 0 ? boundPort : l.port()));
         }
         advertised = resolved.stream().map(Listener::toString).toList();
-        Listener first = resolved.get(0);
-        BrokerRegistration registration = new BrokerRegistration(config.brokerId(), first.host(), first.port(),
-            config.rack(), String.join(",", advertised));
+        BrokerRegistration registration = new BrokerRegistration(config.brokerId(), resolved,
+            config.listenerSecurityProtocols(), config.rack());
         if (embeddedZooKeeper) {
             metadata.registerBroker(registration, true);
         } else {

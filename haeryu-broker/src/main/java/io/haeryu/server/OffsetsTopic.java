@@ -1,6 +1,5 @@
 package io.haeryu.server;
 
-import io.haeryu.cluster.BrokerRegistration;
 import io.haeryu.cluster.MetadataImage;
 import io.haeryu.cluster.TopicInfo;
 import io.haeryu.cluster.TopicService;
@@ -88,7 +87,7 @@ final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, ReplicaM
     }
 
     @Override
-    public Optional<Node> leaderOf(int partition) {
+    public Optional<Node> leaderOf(int partition, String listenerName) {
         MetadataImage image = metadata.image();
         Optional<TopicInfo> topic = image.topic(NAME);
         if (topic.isEmpty()) {
@@ -97,7 +96,7 @@ final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, ReplicaM
         }
         return topic.get().partition(partition)
             .flatMap(p -> image.broker(p.leader()))
-            .map(BrokerRegistration::toNode);
+            .flatMap(b -> b.node(listenerName));
     }
 
     private void createInBackground() {

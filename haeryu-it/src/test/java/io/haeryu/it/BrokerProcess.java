@@ -19,6 +19,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -38,6 +39,7 @@ public final class BrokerProcess implements TestBroker {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Pattern PORT_PLACEHOLDER = Pattern.compile("\\{port(?::([\\w.-]+))?}");
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -59,6 +61,8 @@ public final class BrokerProcess implements TestBroker {
     private final Path logFile;
     private final int port;
     private final int controllerPort;
+    /** Ports for {@code {port:NAME}} in override values, allocated on first use and kept across restarts. */
+    private final Map<String, Integer> namedPorts = new ConcurrentHashMap<>();
     private Process process;
     private boolean formatted;
     private long lastStartMillis;
@@ -116,6 +120,15 @@ public final class BrokerProcess implements TestBroker {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * The free port this broker substitutes for {@code {port:NAME}} in override values ({@code {port}} is
+     * {@link #port()}), e.g. {@code listeners=PLAINTEXT://127.0.0.1:{port},INTERNAL://127.0.0.1:{port:internal}}:
+     * each broker of a {@link TestCluster} gets its own.
+     */
+    public int port(String name) {
+        return namedPorts.computeIfAbsent(name, n -> freePort());
     }
 
     public Path dataDir() {
@@ -293,8 +306,13 @@ public final class BrokerProcess implements TestBroker {
         c.put("broker.id", "0");
         c.put("listeners", "PLAINTEXT://" + bootstrap());
         c.put("log.dirs", dataDir.toString());
-        c.putAll(overrides);
+        overrides.forEach((key, value) -> c.put(key, withPorts(value)));
         return c;
+    }
+
+    private String withPorts(String value) {
+        return PORT_PLACEHOLDER.matcher(value)
+                .replaceAll(r -> Integer.toString(r.group(1) == null ? port : port(r.group(1))));
     }
 
     private Path writeKafkaConfig() {
