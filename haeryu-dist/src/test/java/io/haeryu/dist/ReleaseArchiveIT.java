@@ -251,8 +251,10 @@ class ReleaseArchiveIT {
     private static void awaitServing(String bootstrap, ProcessHandle process, Path console) {
         try (Admin admin = admin(bootstrap)) {
             await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
-                    .failFast("broker process exited:\n" + tail(console), () -> !process.isAlive())
+                    .failFast("broker process exited", () -> !process.isAlive())
                     .until(() -> !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty());
+        } catch (RuntimeException e) {
+            throw new AssertionError(e.getMessage() + "\n--- its output ---\n" + tail(console), e);
         }
     }
 
