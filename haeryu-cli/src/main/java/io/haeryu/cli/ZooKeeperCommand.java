@@ -2,19 +2,23 @@ package io.haeryu.cli;
 
 import io.haeryu.cluster.EmbeddedZooKeeper;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code haeryu zookeeper}: one standalone ZooKeeper server in the foreground until Ctrl-C or SIGTERM, for brokers on
- * several machines to share (Kafka ships {@code zookeeper-server-start.sh} for the same first step). It is the
- * broker's own {@link EmbeddedZooKeeper}; an ensemble of several ZooKeeper servers needs the ZooKeeper distribution.
+ * {@code haeryu zookeeper}: one ZooKeeper server in the foreground until Ctrl-C or SIGTERM, for brokers on several
+ * machines to share (Kafka ships {@code zookeeper-server-start.sh} for the same step). It is the broker's own
+ * {@link EmbeddedZooKeeper}: standalone, or with {@code --id} and {@code --ensemble} one member of an ensemble, the
+ * {@code server.N} lines and {@code myid} of ZooKeeper's {@code zoo.cfg} given as options.
  */
 @Command(name = "zookeeper", mixinStandardHelpOptions = true,
-    description = {"Start a standalone ZooKeeper server (one node) for brokers to share: point their "
-        + "zookeeper.connect at HOST:PORT.",
+    description = {"Start a ZooKeeper server for brokers to share: point their zookeeper.connect at HOST:PORT "
+        + "(every member's, for an ensemble).",
+        "Standalone by default; with --id and --ensemble one member of an ensemble (run one per machine).",
         "bin/haeryu zookeeper -daemon runs it in the background; bin/haeryu stop zookeeper stops it."})
 final class ZooKeeperCommand implements Callable<Integer> {
 
@@ -30,11 +34,25 @@ final class ZooKeeperCommand implements Callable<Integer> {
         description = "Snapshots and transaction logs (default ${DEFAULT-VALUE}, relative to the current directory).")
     Path dataDir;
 
+    @Option(names = "--id", paramLabel = "N", description = "This server's number in --ensemble (1 for the first).")
+    Integer id;
+
+    @Option(names = "--ensemble", paramLabel = "HOST:PEER_PORT:ELECTION_PORT", split = ",",
+        description = "Every member of the ensemble, server 1 first, e.g. "
+            + "zk1:2888:3888,zk2:2888:3888,zk3:2888:3888 (the same list on every member).")
+    List<String> ensemble = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
+        if ((id == null) != ensemble.isEmpty()) {
+            System.err.println("--id and --ensemble go together: --ensemble lists every member, --id says which one "
+                + "this is.");
+            return 2;
+        }
         EmbeddedZooKeeper zk;
         try {
-            zk = EmbeddedZooKeeper.start(dataDir, host, port);
+            zk = id == null ? EmbeddedZooKeeper.start(dataDir, host, port)
+                : EmbeddedZooKeeper.startEnsembleMember(dataDir, host, port, id, ensemble);
         } catch (RuntimeException e) {
             System.err.println("ZooKeeper failed to start: " + e.getMessage());
             return 1;

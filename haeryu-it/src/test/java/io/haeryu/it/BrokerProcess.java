@@ -485,6 +485,16 @@ public final class BrokerProcess implements TestBroker {
                 + "); run shared/tools/kafka-reference.sh fetch or set HAERYU_IT_KAFKA_LIB");
     }
 
+    /** True when something accepts TCP connections on 127.0.0.1:{@code port} (a ZooKeeper, a broker). */
+    static boolean acceptsConnections(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static int freePort() {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);

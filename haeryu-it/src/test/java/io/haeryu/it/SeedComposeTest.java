@@ -5,8 +5,6 @@ import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +64,7 @@ class SeedComposeTest {
                 "--port", Integer.toString(zkPort), "--data-dir", work.resolve("zookeeper").toString()),
                 Map.of("HAERYU_HEAP_OPTS", "-Xmx128m"), work.resolve("zookeeper.out"));
         await().atMost(BrokerProcess.START_TIMEOUT).failFast("haeryu zookeeper exited", () -> !zookeeper.isAlive())
-                .until(() -> accepts(zkPort));
+                .until(() -> BrokerProcess.acceptsConnections(zkPort));
 
         int internalPort = BrokerProcess.freePort();
         int hostPort = BrokerProcess.freePort();
@@ -144,15 +142,6 @@ class SeedComposeTest {
         pb.environment().keySet().removeIf(k -> k.startsWith("KAFKA_") || k.startsWith("HAERYU_"));
         pb.environment().putAll(env);
         return pb.start();
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static String tail(Path f) {
