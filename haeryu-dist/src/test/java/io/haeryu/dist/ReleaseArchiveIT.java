@@ -206,6 +206,17 @@ class ReleaseArchiveIT {
         assertThat(ProcessHandle.of(zkPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     }
 
+    @Test
+    void entrypointRefusesAVariableThatIsNoConfigAndNamesIt() throws Exception {
+        Result refused = run(List.of(home.resolve("docker/entrypoint.sh").toString()), Map.of(
+                "KAFKA_LOG_RETENTION_HOURZ", "1", "KAFKA_LOG_DIRS", work.resolve("refused-data").toString(),
+                "HAERYU_LOG_DIR", work.resolve("refused-logs").toString()));
+        assertThat(refused.exit()).as(refused.output()).isEqualTo(2);
+        assertThat(refused.output()).contains("log.retention.hourz",
+                "log.retention.hourz was set by the environment variable KAFKA_LOG_RETENTION_HOURZ");
+        assertThat(work.resolve("refused-data")).as("nothing started").doesNotExist();
+    }
+
     // ------------------------------------------------------------------------------------------------
 
     private static void roundTrip(String bootstrap, String topic) throws Exception {
