@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Node;
@@ -24,8 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The seed's docker-compose set-up without Docker: {@code docker/entrypoint.sh} run directly with exactly the seed
- * broker's {@code KAFKA_*} variables (ports made free, addresses 127.0.0.1) and a ZooKeeper started by
+ * The seed's docker-compose set-up without Docker: {@code docker/entrypoint.sh} run directly with the broker
+ * environment of {@code docker-compose.yml}, which is exactly the seed's (ports made free, addresses 127.0.0.1,
+ * {@code KAFKA_LOG_DIRS} in a temp dir), and a ZooKeeper started by
  * {@code bin/haeryu zookeeper}; then Kafka's console producer and console consumer {@code --from-beginning}
  * against {@code localhost:<host port>}, as the seed's user runs them.
  */
@@ -69,17 +72,15 @@ class SeedComposeTest {
         int internalPort = BrokerProcess.freePort();
         int hostPort = BrokerProcess.freePort();
         Path logDirs = work.resolve("kafka-data");
-        Map<String, String> seed = Map.of(
-                "KAFKA_BROKER_ID", "1",
-                "KAFKA_ZOOKEEPER_CONNECT", "127.0.0.1:" + zkPort,
-                "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT",
-                "KAFKA_LISTENERS", "PLAINTEXT://127.0.0.1:" + internalPort + ",PLAINTEXT_HOST://127.0.0.1:" + hostPort,
-                "KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://kafka:" + internalPort + ",PLAINTEXT_HOST://localhost:" + hostPort,
-                "KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT",
-                "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1",
-                "KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0",
-                "KAFKA_LOG_DIRS", logDirs.toString());
-        Map<String, String> env = new java.util.HashMap<>(seed);
+        // The compose file's broker environment, on this machine's free ports and 127.0.0.1.
+        Map<String, String> env = new java.util.HashMap<>();
+        composeBrokerEnvironment().forEach((k, v) -> env.put(k, v
+                .replace("zookeeper:2181", "127.0.0.1:" + zkPort)
+                .replace("0.0.0.0:29092", "127.0.0.1:" + internalPort)
+                .replace("0.0.0.0:9092", "127.0.0.1:" + hostPort)
+                .replace("kafka:29092", "kafka:" + internalPort)
+                .replace("localhost:9092", "localhost:" + hostPort)));
+        env.put("KAFKA_LOG_DIRS", logDirs.toString());
         env.put("HAERYU_HEAP_OPTS", "-Xmx512m");
         env.put("HAERYU_LOG_DIR", work.resolve("logs").toString());
         Path console = work.resolve("broker.out");
@@ -133,6 +134,37 @@ class SeedComposeTest {
         broker.destroy(); // SIGTERM, what docker stop sends; the entrypoint exec'd the JVM, so the broker gets it
         assertThat(broker.waitFor(60, TimeUnit.SECONDS)).as("broker stops on SIGTERM").isTrue();
         assertThat(Files.readString(work.resolve("logs/server.log"))).contains("Haeryu broker 1 (version");
+    }
+
+    @Test
+    void composeFileGivesTheBrokerExactlyTheSeedVariables() throws IOException {
+        assertThat(composeBrokerEnvironment()).isEqualTo(SEED_BROKER_ENVIRONMENT);
+        assertThat(Files.readString(BrokerProcess.repoRoot().resolve("docker-compose.yml")))
+                .contains("image: zookeeper:", "image: haeryu:");
+    }
+
+    /** The broker environment of the seed's docker-compose file (issue 14). */
+    private static final Map<String, String> SEED_BROKER_ENVIRONMENT = Map.of(
+            "KAFKA_BROKER_ID", "1",
+            "KAFKA_ZOOKEEPER_CONNECT", "zookeeper:2181",
+            "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT",
+            "KAFKA_LISTENERS", "PLAINTEXT://0.0.0.0:29092,PLAINTEXT_HOST://0.0.0.0:9092",
+            "KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://kafka:29092,PLAINTEXT_HOST://localhost:9092",
+            "KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT",
+            "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1",
+            "KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0");
+
+    /** The {@code KAFKA_*} lines of docker-compose.yml (its one broker service), as name to value. */
+    private static Map<String, String> composeBrokerEnvironment() throws IOException {
+        Pattern variable = Pattern.compile("^\\s+(KAFKA_[A-Z_]+):\\s*(.*?)\\s*$");
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        for (String line : Files.readAllLines(BrokerProcess.repoRoot().resolve("docker-compose.yml"))) {
+            Matcher m = variable.matcher(line);
+            if (m.matches()) {
+                env.put(m.group(1), m.group(2));
+            }
+        }
+        return env;
     }
 
     /** Starts a command with this JVM's environment less any KAFKA_* / HAERYU_* variable, plus {@code env}. */
