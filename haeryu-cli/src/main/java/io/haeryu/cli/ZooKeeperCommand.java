@@ -53,6 +53,9 @@ final class ZooKeeperCommand implements Callable<Integer> {
         try {
             zk = id == null ? EmbeddedZooKeeper.start(dataDir, host, port)
                 : EmbeddedZooKeeper.startEnsembleMember(dataDir, host, port, id, ensemble);
+        } catch (IllegalArgumentException e) {
+            System.err.println("Bad --id or --ensemble: " + e.getMessage());
+            return 2;
         } catch (RuntimeException e) {
             System.err.println("ZooKeeper failed to start: " + e.getMessage());
             return 1;
