@@ -335,7 +335,7 @@ public final class BrokerProcess implements TestBroker {
             switch (e.getKey()) {
                 case "broker.id" -> p.setProperty("node.id", e.getValue());
                 case "zookeeper.connect", "listeners", "log.dirs" -> { }
-                default -> p.setProperty(e.getKey(), e.getValue());
+                default -> p.setProperty(e.getKey(), withPorts(e.getValue()));
             }
         }
         Path conf = workDir.resolve("server.properties");
