@@ -66,7 +66,8 @@ class SeedComposeTest {
         zookeeper = launch(List.of(repo.resolve("bin/haeryu").toString(), "zookeeper", "--host", "127.0.0.1",
                 "--port", Integer.toString(zkPort), "--data-dir", work.resolve("zookeeper").toString()),
                 Map.of("HAERYU_HEAP_OPTS", "-Xmx128m"), work.resolve("zookeeper.out"));
-        await().atMost(BrokerProcess.START_TIMEOUT).failFast("haeryu zookeeper exited", () -> !zookeeper.isAlive())
+        // bin/haeryu may first build the project (a clone whose jar is older than its sources): allow for it.
+        await().atMost(Duration.ofSeconds(150)).failFast("haeryu zookeeper exited", () -> !zookeeper.isAlive())
                 .until(() -> BrokerProcess.acceptsConnections(zkPort));
 
         int internalPort = BrokerProcess.freePort();
