@@ -166,7 +166,10 @@ public final class ZkMetadataStore implements AutoCloseable {
             return null;
         });
         registration = r;
-        awaitImage(img -> img.broker(r.id()).isPresent(), "broker " + r.id() + " registration");
+        // This registration, not a stale one of the same id that the image may still show.
+        awaitImage(img -> img.broker(r.id()).filter(b -> b.endpoints().equals(r.endpoints())
+                        && Objects.equals(b.rack(), r.rack())).isPresent(),
+                "broker " + r.id() + " registration");
         log.info("Registered broker {} at {}", r.id(), r.describeEndpoints());
     }
 

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One broker: storage, cluster metadata, coordinators and the network, started in dependency order and stopped
- * in reverse. Logs are recovered before the broker registers, so it never serves a log it has not checked.
+ * in reverse. Logs are recovered before the broker registers, so it never serves a log it has not checked. As in
+ * Kafka, listeners are bound before registration but requests are processed only once start-up has completed.
  */
 public final class HaeryuServer implements AutoCloseable {
 
@@ -67,6 +68,9 @@ public final class HaeryuServer implements AutoCloseable {
         long started = System.nanoTime();
         try {
             doStart();
+            // As Kafka: bound early (the registration needs the real ports), but requests are read only now that
+            // the broker is registered, its own image lists it and its leaderships are taken up.
+            socketServer.enableRequestProcessing();
         } catch (Exception | Error e) {
             close();
             throw e;

@@ -108,6 +108,14 @@ public final class BrokerProcess implements TestBroker {
         return start(Map.of());
     }
 
+    /**
+     * A broker whose port and data dir are chosen but which is not launched yet: {@link #restart()} launches it, e.g.
+     * from another thread while the test talks to {@link #port()} as soon as it accepts connections.
+     */
+    public static BrokerProcess prepare(Map<String, String> overrides) {
+        return new BrokerProcess(overrides, Launch.OVERRIDES);
+    }
+
     /** True when the tests run against real Apache Kafka processes instead of Haeryu. */
     public static boolean isKafkaImpl() {
         return "kafka".equalsIgnoreCase(setting("haeryu.it.impl", "HAERYU_IT_IMPL", "haeryu"));
@@ -194,7 +202,10 @@ public final class BrokerProcess implements TestBroker {
         return p.isAlive() ? -1 : p.exitValue();
     }
 
-    /** Starts the broker again on the same port and data dir (after {@link #kill9()} or {@link #stop()}). */
+    /**
+     * Starts the broker again on the same port and data dir (after {@link #kill9()} or {@link #stop()}), or for the
+     * first time after {@link #prepare}.
+     */
     public void restart() {
         if (isAlive()) {
             stop();

@@ -27,11 +27,16 @@ public final class RawConnection implements AutoCloseable {
     private int correlationId = 1;
 
     public RawConnection(String bootstrap) throws IOException {
+        this(bootstrap, Duration.ofSeconds(15));
+    }
+
+    /** Connects; each read waits at most {@code readTimeout} for the broker. */
+    public RawConnection(String bootstrap, Duration readTimeout) throws IOException {
         int colon = bootstrap.lastIndexOf(':');
         socket = new Socket();
         socket.connect(new InetSocketAddress(bootstrap.substring(0, colon),
                 Integer.parseInt(bootstrap.substring(colon + 1))), 10_000);
-        socket.setSoTimeout(15_000);
+        socket.setSoTimeout((int) readTimeout.toMillis());
         socket.setTcpNoDelay(true);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
