@@ -71,9 +71,14 @@ final class LogTestSupport implements BeforeEachCallback, AfterEachCallback {
     }
 
     LogManager startManager(LogConfig config, CleanerConfig cleanerConfig) {
+        return startManager(config, cleanerConfig, ProducerIdExpiration.defaults());
+    }
+
+    LogManager startManager(LogConfig config, CleanerConfig cleanerConfig, ProducerIdExpiration producerIdExpiration) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         schedulers.add(scheduler);
-        LogManager manager = new LogManager(List.of(logDir), config, time, scheduler, 3_600_000L, cleanerConfig);
+        LogManager manager = new LogManager(List.of(logDir), config, time, scheduler, 3_600_000L, cleanerConfig,
+            producerIdExpiration);
         manager.startup();
         return manager;
     }

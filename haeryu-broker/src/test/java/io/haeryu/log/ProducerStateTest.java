@@ -9,10 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +30,36 @@ class ProducerStateTest {
 
     private PartitionLog newLog() {
         return support.startManager(LogConfig.defaults()).getOrCreateLog(TP, TOPIC_ID, LogConfig.defaults());
+    }
+
+    @Test
+    void producersIdleForProducerIdExpirationMsAreForgotten() {
+        LogManager manager = support.startManager(LogConfig.defaults(), LogTestSupport.TEST_CLEANER,
+            new ProducerIdExpiration(60_000, 1_000));
+        PartitionLog log = manager.getOrCreateLog(TP, TOPIC_ID, LogConfig.defaults());
+        long start = support.time.milliseconds();
+        long other = PID + 1;
+        append(log, idempotentAt(PID, 0, start, "a"));
+        append(log, idempotentAt(other, 0, start + 30_000, "b"));
+
+        support.time.advance(59_999);
+        manager.removeExpiredProducers();
+        assertThat(log.activeProducers()).extracting(ActiveProducer::producerId).containsExactlyInAnyOrder(PID, other);
+        assertThatThrownBy(() -> log.appendAsLeader(idempotentAt(PID, 5, start, "gap"), 0))
+            .isInstanceOf(OutOfOrderSequenceException.class);
+
+        support.time.advance(1);
+        manager.removeExpiredProducers();
+        assertThat(log.activeProducers()).extracting(ActiveProducer::producerId).containsExactly(other);
+
+        // Forgotten, it is a new producer again: any sequence starts it.
+        assertThat(append(log, idempotentAt(PID, 5, support.time.milliseconds(), "back")).duplicate()).isFalse();
+        assertThat(log.activeProducers()).extracting(ActiveProducer::producerId).containsExactlyInAnyOrder(PID, other);
+    }
+
+    private static MemoryRecords idempotentAt(long producerId, int baseSequence, long timestamp, String value) {
+        return MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, EPOCH, baseSequence,
+            new SimpleRecord(timestamp, "k".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
