@@ -196,7 +196,8 @@ public final class BrokerConfig extends AbstractConfig {
         .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, 50, Range.atLeast(1), Importance.HIGH,
             "Partitions of __consumer_offsets (cannot change once created).")
         .define(OFFSETS_TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) 3, Range.atLeast(1), Importance.HIGH,
-            "Replication factor of __consumer_offsets, capped at the live broker count on a small cluster.")
+            "Replication factor of __consumer_offsets; it is created only once this many brokers are alive"
+                + " (until then consumer groups get COORDINATOR_NOT_AVAILABLE).")
         .define(OFFSETS_TOPIC_SEGMENT_BYTES, Type.INT, 100 * 1024 * 1024, Range.atLeast(1), Importance.HIGH,
             "Segment size of __consumer_offsets.")
         .define(OFFSETS_RETENTION_MINUTES, Type.INT, 7 * 24 * 60, Range.atLeast(1), Importance.HIGH,
