@@ -1,7 +1,6 @@
 package io.haeryu.group;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,15 +86,6 @@ final class InMemoryCoordinatorLog implements CoordinatorLog {
     /** Acknowledges only the newest held append; the others stay held. */
     void releaseNewest() {
         heldAppends.remove(heldAppends.size() - 1).run();
-    }
-
-    /** Acknowledges the held appends newest first, as unordered acks=all waiters may. */
-    void releaseNewestFirst() {
-        hold = false;
-        List<Runnable> held = new ArrayList<>(heldAppends);
-        heldAppends.clear();
-        Collections.reverse(held);
-        held.forEach(Runnable::run);
     }
 
     void failAppends(boolean fail) {

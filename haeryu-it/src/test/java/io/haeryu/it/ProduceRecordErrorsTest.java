@@ -18,14 +18,11 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -67,7 +64,7 @@ class ProduceRecordErrorsTest {
             short v = c.negotiatedVersion(ApiKeys.PRODUCE, (short) 12);
             assertThat(v).isGreaterThanOrEqualTo((short) 8);
             for (Compression compression : List.of(Compression.NONE, Compression.lz4().build())) {
-                ProduceResponseData.PartitionProduceResponse r = produce(c, v, topic, hundredWithTenNullKeys(compression));
+                ProduceResponseData.PartitionProduceResponse r = c.produce(v, topic, 0, hundredWithTenNullKeys(compression));
                 assertThat(Errors.forCode(r.errorCode())).as(compression.type().name).isEqualTo(Errors.INVALID_RECORD);
                 assertThat(r.recordErrors()).extracting(ProduceResponseData.BatchIndexAndErrorMessage::batchIndex)
                     .containsExactlyElementsOf(NULL_KEYS);
@@ -76,7 +73,7 @@ class ProduceRecordErrorsTest {
                 assertThat(r.baseOffset()).isEqualTo(-1);
             }
             // Before v8 the response has no place for them: the error alone.
-            ProduceResponseData.PartitionProduceResponse v7 = produce(c, (short) 7, topic,
+            ProduceResponseData.PartitionProduceResponse v7 = c.produce((short) 7, topic, 0,
                 hundredWithTenNullKeys(Compression.NONE));
             assertThat(Errors.forCode(v7.errorCode())).isEqualTo(Errors.INVALID_RECORD);
             assertThat(v7.recordErrors()).isEmpty();
@@ -114,17 +111,5 @@ class ProduceRecordErrorsTest {
         }
         assertThat(invalid).containsExactlyElementsOf(NULL_KEYS);
         assertThat(Clients.latestOffset(broker.admin(), new TopicPartition(topic, 0))).as("nothing appended").isZero();
-    }
-
-    private static ProduceResponseData.PartitionProduceResponse produce(RawConnection c, short version, String topic,
-            MemoryRecords records) throws Exception {
-        ProduceRequestData data = new ProduceRequestData()
-            .setAcks((short) -1)
-            .setTimeoutMs(15_000)
-            .setTopicData(new ProduceRequestData.TopicProduceDataCollection(List.of(
-                new ProduceRequestData.TopicProduceData().setName(topic).setPartitionData(List.of(
-                    new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records))))));
-        ProduceResponse resp = c.call(new ProduceRequest.Builder(version, version, data), version);
-        return resp.data().responses().iterator().next().partitionResponses().get(0);
     }
 }
