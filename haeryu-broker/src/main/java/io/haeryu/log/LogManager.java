@@ -105,6 +105,7 @@ public final class LogManager implements Closeable {
         } catch (IOException e) {
             throw new KafkaStorageException("Failed to load log directories " + logDirs, e);
         }
+        removeExpiredProducers(); // as Kafka, which does not load expired producers from snapshots
         periodicTasks.add(scheduler.scheduleWithFixedDelay(this::runRetentionSafely, retentionCheckIntervalMs,
             retentionCheckIntervalMs, TimeUnit.MILLISECONDS));
         periodicTasks.add(scheduler.scheduleWithFixedDelay(this::flushDueLogs, FLUSH_CHECK_INTERVAL_MS,

@@ -57,6 +57,20 @@ class ProducerStateTest {
         assertThat(log.activeProducers()).extracting(ActiveProducer::producerId).containsExactlyInAnyOrder(PID, other);
     }
 
+    @Test
+    void producersThatExpiredWhileTheBrokerWasDownAreNotLoaded() {
+        ProducerIdExpiration expiration = new ProducerIdExpiration(60_000, 3_600_000);
+        LogManager before = support.startManager(LogConfig.defaults(), LogTestSupport.TEST_CLEANER, expiration);
+        PartitionLog log = before.getOrCreateLog(TP, TOPIC_ID, LogConfig.defaults());
+        append(log, idempotentAt(PID, 0, support.time.milliseconds(), "a"));
+        before.close();
+
+        support.time.advance(60_000);
+        LogManager after = support.startManager(LogConfig.defaults(), LogTestSupport.TEST_CLEANER, expiration);
+
+        assertThat(after.getOrCreateLog(TP, TOPIC_ID, LogConfig.defaults()).activeProducers()).isEmpty();
+    }
+
     private static MemoryRecords idempotentAt(long producerId, int baseSequence, long timestamp, String value) {
         return MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, EPOCH, baseSequence,
             new SimpleRecord(timestamp, "k".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
@@ -111,7 +125,7 @@ class ProducerStateTest {
             .isInstanceOf(OutOfOrderSequenceException.class);
         assertThat(append(log, idempotent(PID, (short) (EPOCH + 1), 0, "new")).firstOffset()).isEqualTo(1);
         assertThat(log.activeProducers()).containsExactly(
-            new ActiveProducer(PID, (short) (EPOCH + 1), 0, 1000L));
+            new ActiveProducer(PID, (short) (EPOCH + 1), 0, LogTestSupport.START_MS));
     }
 
     @Test
