@@ -56,7 +56,8 @@ final class AppendValidator {
             }
             if (batch.hasProducerId() && batch.baseSequence() < 0) {
                 throw new InvalidRecordException("Invalid sequence number " + batch.baseSequence()
-                    + " in record batch with producerId " + batch.producerId() + " in topic partition " + topicPartition);
+                    + " in record batch with producerId " + batch.producerId() + " in topic partition "
+                    + topicPartition);
             }
             int count = checkedHeaderCount(batch);
             validateRecords(batch, count, compacted, topicPartition);

@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The group coordinator's view of {@code __consumer_offsets}: where each partition is led (creating the topic on
- * first use with {@code offsets.topic.replication.factor} replicas once that many brokers are alive, KIP-115), the durable log its state changes go to and are replayed from, and which
- * partitions this broker must load or unload as leadership moves (told by the {@link ReplicaManager} once the
- * partition has actually become leader or follower here).
+ * first use with {@code offsets.topic.replication.factor} replicas once that many brokers are alive, KIP-115), the
+ * durable log its state changes go to and are replayed from, and which partitions this broker must load or unload
+ * as leadership moves (told by the {@link ReplicaManager} once the partition has actually become leader or follower
+ * here).
  *
  * <p>An append completes once the partition's ISR has it ({@code acks=all}, Kafka's
  * {@code offsets.commit.required.acks}), so a committed offset survives the loss of the coordinator's broker.
@@ -81,8 +82,8 @@ final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, ReplicaM
         MetadataImage image = metadata.image();
         // Created ahead of the first consumer, which would otherwise wait for it, once the cluster is big enough
         // for the configured replication factor (else on a later FindCoordinator, once it is).
-        if (image.topic(NAME).isEmpty() && image.brokers().size() >= configuredReplicationFactor()) {
-            createInBackground();
+        if (image.topic(NAME).isEmpty()) {
+            createWhenEnoughBrokers(image);
         }
     }
 

@@ -188,9 +188,10 @@ class OffsetCommitFetchTest {
             .as("the later commit wins, as in the log").isEqualTo(7L);
         GroupTestKit reloaded = new GroupTestKit(GroupConfig.defaults(), kit.log);
         OffsetFetchResponse afterReload = reloaded.send(OffsetFetchRequest.Builder.forTopicNames(
-            new OffsetFetchRequestData().setGroups(List.of(new OffsetFetchRequestGroup().setGroupId(GROUP).setTopics(null))),
-            false).build((short) 9));
-        assertThat(afterReload.data().groups().get(0).topics().get(0).partitions().get(0).committedOffset()).isEqualTo(7L);
+            new OffsetFetchRequestData().setGroups(List.of(
+                new OffsetFetchRequestGroup().setGroupId(GROUP).setTopics(null))), false).build((short) 9));
+        assertThat(afterReload.data().groups().get(0).topics().get(0).partitions().get(0).committedOffset())
+            .isEqualTo(7L);
     }
 
     private static OffsetCommitRequest standaloneCommit(long offset) {
