@@ -17,6 +17,7 @@ import io.haeryu.group.GroupCoordinator;
 import io.haeryu.log.CleanerConfig;
 import io.haeryu.log.LogConfig;
 import io.haeryu.log.LogManager;
+import io.haeryu.log.ProducerIdExpiration;
 import io.haeryu.network.SocketServer;
 import io.haeryu.protocol.ApiRegistry;
 import io.haeryu.protocol.BrokerApis;
@@ -95,7 +96,9 @@ public final class HaeryuServer implements AutoCloseable {
         closeables.push(blocking::shutdownNow);
 
         LogManager logManager = new LogManager(logDirs, LogConfig.defaults(), Time.SYSTEM, scheduler,
-            config.retentionCheckIntervalMs(), cleanerConfig(config));
+            config.retentionCheckIntervalMs(), cleanerConfig(config), new ProducerIdExpiration(
+                config.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_MS),
+                config.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS)));
         logManager.startup();
         closeables.push(logManager);
 

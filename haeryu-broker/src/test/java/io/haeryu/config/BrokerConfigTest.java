@@ -60,6 +60,17 @@ class BrokerConfigTest {
             .isInstanceOf(ConfigException.class).hasMessageContaining("message.max.bytes");
         assertThatThrownBy(() -> new BrokerConfig(Map.of("log.message.timestamp.type", "WallClock")))
             .isInstanceOf(ConfigException.class).hasMessageContaining("log.message.timestamp.type");
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("producer.id.expiration.ms", "0")))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("producer.id.expiration.ms");
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("producer.id.expiration.check.interval.ms", "-1")))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("producer.id.expiration.check.interval.ms");
+    }
+
+    @Test
+    void producerIdExpirationHasKafkasDefaults() {
+        BrokerConfig c = new BrokerConfig(Map.of());
+        assertThat(c.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_MS)).isEqualTo(86_400_000);
+        assertThat(c.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS)).isEqualTo(600_000);
     }
 
     @Test

@@ -317,6 +317,7 @@ public final class BrokerProcess implements TestBroker {
         c.put("broker.id", "0");
         c.put("listeners", "PLAINTEXT://" + bootstrap());
         c.put("log.dirs", dataDir.toString());
+        c.put("offsets.topic.replication.factor", "1"); // a single broker's groups, as the Kafka config below
         overrides.forEach((key, value) -> c.put(key, withPorts(value)));
         return c;
     }
