@@ -17,6 +17,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.utils.Time;
@@ -134,5 +135,110 @@ class PartitionTest {
         // An older state arriving late changes nothing.
         assertThat(partition.applyState(new PartitionState(0, REPLICAS, 1, 5, List.of(1)), 0).changed()).isFalse();
         assertThat(partition.leaderId()).isEqualTo(2);
+    }
+    @Test
+    void replicaBeingAddedToTheIsrCountsForTheHighWatermarkAtOnce() {
+        partition.applyState(new PartitionState(0, REPLICAS, 1, 5, List.of(1, 2)), 0);
+        partition.appendAsLeader(records(10), (short) 1, 1);
+        partition.updateFollowerFetchState(2, 10, 1);
+        partition.updateFollowerFetchState(3, 10, 1); // caught up: its return to the ISR is asked for
+        assertThat(events).containsExactly("hw 10", "isr [1, 2, 3]");
+        assertThat(partition.isr()).containsExactly(1, 2);
+        assertThat(partition.maximalIsr()).containsExactly(1, 2, 3);
+
+        partition.appendAsLeader(records(10), (short) 1, 1);
+        partition.updateFollowerFetchState(2, 20, 2);
+        // Broker 3 may lead as soon as ZooKeeper has the change: records it lacks are not committed yet.
+        assertThat(partition.highWatermark()).isEqualTo(10);
+        partition.onIsrChangeCompleted(5, List.of(1, 2, 3), true);
+        assertThat(partition.highWatermark()).isEqualTo(10);
+        partition.updateFollowerFetchState(3, 20, 3);
+        assertThat(partition.highWatermark()).isEqualTo(20);
+    }
+
+    @Test
+    void refusedExpansionStopsCountingTheReplica() {
+        partition.applyState(new PartitionState(0, REPLICAS, 1, 5, List.of(1, 2)), 0);
+        partition.appendAsLeader(records(10), (short) 1, 1);
+        partition.updateFollowerFetchState(2, 10, 1);
+        partition.updateFollowerFetchState(3, 10, 1);
+        partition.appendAsLeader(records(10), (short) 1, 1);
+        partition.updateFollowerFetchState(2, 20, 2);
+        assertThat(partition.highWatermark()).isEqualTo(10);
+
+        partition.onIsrChangeCompleted(5, List.of(1, 2, 3), false);
+
+        assertThat(partition.maximalIsr()).containsExactly(1, 2);
+        assertThat(partition.highWatermark()).isEqualTo(20);
+    }
+
+    @Test
+    void isrChangeAnsweredAfterANewEpochDoesNotFreezeTheIsr() {
+        partition.applyState(new PartitionState(0, REPLICAS, 1, 5, REPLICAS), 0);
+        partition.appendAsLeader(records(10), (short) 1, 1);
+        partition.updateFollowerFetchState(2, 10, 1_000);
+        partition.maybeShrinkIsr(31_000, 30_000); // 3 never fetched
+        assertThat(events).containsExactly("isr [1, 2]");
+        events.clear();
+
+        // The controller bumps the epoch (a reassignment starts) with this broker still leading; ZooKeeper then
+        // refuses the change asked for in epoch 5.
+        partition.applyState(new PartitionState(0, REPLICAS, 1, 6, REPLICAS), 40_000);
+        partition.onIsrChangeCompleted(5, List.of(1, 2), false);
+        assertThat(partition.isr()).isEqualTo(REPLICAS);
+
+        partition.updateFollowerFetchState(2, 10, 75_000);
+        partition.maybeShrinkIsr(75_000, 30_000); // 3 is still silent: it is dropped in epoch 6
+        assertThat(events).containsExactly("isr [1, 2]");
+        partition.onIsrChangeCompleted(6, List.of(1, 2), true);
+        assertThat(partition.isr()).containsExactly(1, 2);
+    }
+
+    @Test
+    void failedIsrWriteCanBeAskedForAgain() {
+        partition.applyState(new PartitionState(0, REPLICAS, 1, 5, REPLICAS), 0);
+        partition.updateFollowerFetchState(2, 0, 1_000);
+        partition.maybeShrinkIsr(31_000, 30_000);
+        partition.maybeShrinkIsr(31_000, 30_000); // one change at a time
+        assertThat(events).containsExactly("isr [1, 2]");
+
+        partition.onIsrChangeCompleted(5, List.of(1, 2), false); // e.g. ZooKeeper unreachable
+        partition.updateFollowerFetchState(2, 0, 42_000);
+        partition.maybeShrinkIsr(42_000, 30_000);
+        assertThat(events).containsExactly("isr [1, 2]", "isr [1, 2]");
+    }
+
+    @Test
+    void onlyTheFollowersOfThePartitionFetchAsReplicas() {
+        partition.applyState(new PartitionState(0, List.of(1, 2), 1, 5, List.of(1, 2)), 0);
+        partition.appendAsLeader(records(10), (short) 1, 1);
+
+        assertThatThrownBy(() -> partition.ensureFollower(3, true)).isInstanceOf(UnknownLeaderEpochException.class);
+        assertThatThrownBy(() -> partition.ensureFollower(3, false)).isInstanceOf(NotLeaderOrFollowerException.class);
+        assertThatThrownBy(() -> partition.ensureFollower(1, false)).isInstanceOf(NotLeaderOrFollowerException.class);
+        assertThatThrownBy(() -> partition.updateFollowerFetchState(3, 10, 1))
+            .isInstanceOf(NotLeaderOrFollowerException.class);
+        partition.ensureFollower(2, true);
+        assertThat(partition.highWatermark()).isZero();
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void followerTakesTheLeadersLogStartOffset() {
+        partition.applyState(new PartitionState(0, REPLICAS, 2, 5, REPLICAS), 0);
+        MemoryRecords batch = records(10);
+        for (org.apache.kafka.common.record.internal.MutableRecordBatch b : batch.batches()) {
+            b.setPartitionLeaderEpoch(5);
+        }
+        partition.appendAsFollower(5, batch, 10, 0);
+        assertThat(partition.log().logStartOffset()).isZero();
+
+        partition.appendAsFollower(5, MemoryRecords.EMPTY, 10, 4);
+
+        assertThat(partition.log().logStartOffset()).isEqualTo(4);
+        assertThat(partition.read(4, Integer.MAX_VALUE, true).logStartOffset()).isEqualTo(4);
+        // Never above what this replica knows to be committed.
+        partition.appendAsFollower(5, MemoryRecords.EMPTY, 10, 40);
+        assertThat(partition.log().logStartOffset()).isEqualTo(10);
     }
 }
