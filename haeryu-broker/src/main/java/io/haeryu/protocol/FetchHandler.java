@@ -172,7 +172,8 @@ final class FetchHandler implements RequestHandler<FetchRequest> {
                             tr.partitions().add(pd);
                             continue;
                         }
-                        partition.updateFollowerFetchState(replicaId, p.fetchOffset(), System.currentTimeMillis());
+                        partition.updateFollowerFetchState(replicaId, p.fetchOffset(), p.logStartOffset(),
+                            System.currentTimeMillis());
                         info = partition.readForFollower(p.fetchOffset(), limit, bytes == 0);
                     } else {
                         info = partition.read(p.fetchOffset(), limit, bytes == 0);

@@ -13,6 +13,7 @@ import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 
 /**
  * One partition hosted on this broker, as leader or follower, in Kafka's replication model.
@@ -43,6 +44,10 @@ public final class Partition {
 
         /** The leader wants {@code newIsr} written to ZooKeeper; it must answer with {@link #onIsrChangeCompleted}. */
         void isrChangeWanted(Partition partition, int leaderEpoch, List<Integer> newIsr);
+
+        /** A follower's log start offset moved: a waiting DeleteRecords may complete. */
+        default void lowWatermarkAdvanced(Partition partition) {
+        }
     }
 
     /** How a metadata update changed this replica's role. */
@@ -53,6 +58,7 @@ public final class Partition {
     /** The leader's view of one follower (Kafka's replica state). */
     private static final class FollowerState {
         long logEndOffset = -1;
+        long logStartOffset = -1;
         long lastCaughtUpTimeMs;
         long lastFetchLeaderLogEndOffset = -1;
         long lastFetchTimeMs;
@@ -205,15 +211,19 @@ public final class Partition {
     }
 
     /**
-     * Leader: a follower fetched at {@code fetchOffset}, so it has everything below it. Updates its caught-up time
-     * as Kafka does (caught up if it reached the log end as of this fetch, or as of its previous fetch), asks for
-     * its return to the ISR if due, and moves the high watermark.
+     * Leader: a follower fetched at {@code fetchOffset}, so it has everything below it, and its log starts at
+     * {@code followerLogStartOffset}. Updates its caught-up time as Kafka does (caught up if it reached the log end
+     * as of this fetch, or as of its previous fetch), asks for its return to the ISR if due, and moves the high
+     * watermark.
      */
-    public void updateFollowerFetchState(int replicaId, long fetchOffset, long nowMs) {
+    public void updateFollowerFetchState(int replicaId, long fetchOffset, long followerLogStartOffset, long nowMs) {
         boolean advanced;
+        boolean lowWatermarkMoved;
         synchronized (this) {
             ensureLeader();
             FollowerState follower = followerOrThrow(replicaId, false);
+            lowWatermarkMoved = followerLogStartOffset > follower.logStartOffset;
+            follower.logStartOffset = followerLogStartOffset;
             long leaderEnd = log.logEndOffset();
             if (fetchOffset >= leaderEnd) {
                 follower.lastCaughtUpTimeMs = Math.max(follower.lastCaughtUpTimeMs, nowMs);
@@ -234,6 +244,26 @@ public final class Partition {
         if (advanced) {
             events.highWatermarkAdvanced(this);
         }
+        if (lowWatermarkMoved) {
+            events.lowWatermarkAdvanced(this);
+        }
+    }
+
+    /**
+     * Leader: the smallest log start offset of this replica and the followers in the (maximal) ISR, the replicas
+     * that can lead next: once it reaches a DeleteRecords offset, the deletion survives any clean failover (Kafka's
+     * low watermark, which counts the live replicas). A follower not heard from since this broker leads counts -1.
+     */
+    public synchronized long lowWatermark() {
+        ensureLeader();
+        long low = log.logStartOffset();
+        for (int replica : maximalIsr()) {
+            FollowerState follower = followers.get(replica);
+            if (replica != localBrokerId) {
+                low = Math.min(low, follower == null ? -1 : follower.logStartOffset);
+            }
+        }
+        return low;
     }
 
     /**
@@ -328,6 +358,13 @@ public final class Partition {
             return false;
         }
         if (records.sizeInBytes() > 0) {
+            RecordBatch first = records.batches().iterator().next();
+            long end = log.logEndOffset();
+            if (end == log.logStartOffset() && first.baseOffset() < end && first.lastOffset() >= end) {
+                // The leader's log start lies inside its first batch (DeleteRecords is not batch aligned) and our
+                // log is empty: as Kafka's follower, start the log at the batch; the log start follows below.
+                log.truncateFullyAndStartAt(first.baseOffset());
+            }
             log.appendAsFollower(records);
         }
         log.updateHighWatermark(leaderHighWatermark);
