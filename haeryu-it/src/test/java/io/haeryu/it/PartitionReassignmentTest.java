@@ -16,9 +16,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.PartitionReassignment;
-import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -200,16 +198,8 @@ class PartitionReassignmentTest {
         topic = Clients.uniqueTopic("deleted-head");
         tp = new TopicPartition(topic, 0);
         admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(0))))).all().get(30, TimeUnit.SECONDS);
-        try (KafkaProducer<String, String> producer = Clients.producer(cluster.bootstrap(),
-                Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
-            for (int i = 0; i < 200; i++) {
-                producer.send(new ProducerRecord<>(topic, 0, "k", "v-" + i));
-            }
-            producer.flush();
-        }
-        long low = admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(100))).lowWatermarks().get(tp)
-            .get(30, TimeUnit.SECONDS).lowWatermark();
-        assertThat(low).isEqualTo(100);
+        Clients.produceValues(cluster.bootstrap(), tp, 200);
+        assertThat(Clients.deleteRecordsBefore(admin, tp, 100)).as("low watermark").isEqualTo(100);
 
         Path json = Files.createTempFile("reassign-", ".json");
         Files.writeString(json, "{\"version\":1,\"partitions\":[{\"topic\":\"" + topic
@@ -229,8 +219,7 @@ class PartitionReassignmentTest {
         // The new replica alone serves the partition: it holds 100..199.
         cluster.broker(0).kill9();
         TestCluster.awaitPartition(admin, topic, 0, BOUND, "be led by broker 1", info -> TestCluster.leaderId(info) == 1);
-        assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get(30, TimeUnit.SECONDS)
-            .offset()).isEqualTo(100);
+        assertThat(Clients.earliestOffset(admin, tp)).isEqualTo(100);
         List<ConsumerRecord<String, String>> records = Clients.readAll(cluster.bootstrap(), List.of(tp),
             Duration.ofSeconds(60));
         assertThat(records).hasSize(100);

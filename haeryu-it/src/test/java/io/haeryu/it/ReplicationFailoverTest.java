@@ -15,8 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -136,24 +134,15 @@ class ReplicationFailoverTest {
         TopicPartition tp = new TopicPartition(topic, 0);
         TestCluster.awaitPartition(admin, topic, 0, FAILOVER_BOUND, "have all three replicas in sync",
             info -> TestCluster.isrIds(info).size() == 3);
-        try (KafkaProducer<String, String> producer = Clients.producer(cluster.bootstrap(),
-                Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
-            for (int i = 0; i < 200; i++) {
-                producer.send(new ProducerRecord<>(topic, 0, "k", "v-" + i));
-            }
-            producer.flush();
-        }
-        long low = admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(100))).lowWatermarks().get(tp)
-            .get(30, TimeUnit.SECONDS).lowWatermark();
-        assertThat(low).isEqualTo(100);
+        Clients.produceValues(cluster.bootstrap(), tp, 200);
+        assertThat(Clients.deleteRecordsBefore(admin, tp, 100)).as("low watermark").isEqualTo(100);
 
         int oldLeader = TestCluster.leaderId(TestCluster.describe(admin, topic, 0));
         cluster.broker(oldLeader).kill9();
         TestCluster.awaitPartition(admin, topic, 0, FAILOVER_BOUND, "have a new leader",
             info -> TestCluster.leaderId(info) >= 0 && TestCluster.leaderId(info) != oldLeader);
 
-        assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get(30, TimeUnit.SECONDS)
-            .offset()).as("log start offset at the new leader").isEqualTo(100);
+        assertThat(Clients.earliestOffset(admin, tp)).as("log start offset at the new leader").isEqualTo(100);
         List<ConsumerRecord<String, String>> records = Clients.readAll(cluster.bootstrap(), List.of(tp),
             Duration.ofSeconds(60));
         assertThat(records).as("read from the beginning").hasSize(100);
