@@ -136,18 +136,26 @@ class PartitionTest {
         assertThat(partition.applyState(new PartitionState(0, REPLICAS, 1, 5, List.of(1)), 0).changed()).isFalse();
         assertThat(partition.leaderId()).isEqualTo(2);
     }
-    @Test
-    void replicaBeingAddedToTheIsrCountsForTheHighWatermarkAtOnce() {
+
+    /**
+     * ISR [1, 2]: broker 3 catches up at offset 10 and its return is asked for; then 10 more records, which only
+     * broker 2 fetches.
+     */
+    private void expansionOfBroker3PendingWhileItLags() {
         partition.applyState(new PartitionState(0, REPLICAS, 1, 5, List.of(1, 2)), 0);
         partition.appendAsLeader(records(10), (short) 1, 1);
         partition.updateFollowerFetchState(2, 10, 0, 1);
-        partition.updateFollowerFetchState(3, 10, 0, 1); // caught up: its return to the ISR is asked for
+        partition.updateFollowerFetchState(3, 10, 0, 1);
         assertThat(events).containsExactly("hw 10", "isr [1, 2, 3]");
-        assertThat(partition.isr()).containsExactly(1, 2);
-        assertThat(partition.maximalIsr()).containsExactly(1, 2, 3);
-
         partition.appendAsLeader(records(10), (short) 1, 1);
         partition.updateFollowerFetchState(2, 20, 0, 2);
+    }
+
+    @Test
+    void replicaBeingAddedToTheIsrCountsForTheHighWatermarkAtOnce() {
+        expansionOfBroker3PendingWhileItLags();
+        assertThat(partition.isr()).containsExactly(1, 2);
+        assertThat(partition.maximalIsr()).containsExactly(1, 2, 3);
         // Broker 3 may lead as soon as ZooKeeper has the change: records it lacks are not committed yet.
         assertThat(partition.highWatermark()).isEqualTo(10);
         partition.onIsrChangeCompleted(5, List.of(1, 2, 3), true);
@@ -158,12 +166,7 @@ class PartitionTest {
 
     @Test
     void refusedExpansionStopsCountingTheReplica() {
-        partition.applyState(new PartitionState(0, REPLICAS, 1, 5, List.of(1, 2)), 0);
-        partition.appendAsLeader(records(10), (short) 1, 1);
-        partition.updateFollowerFetchState(2, 10, 0, 1);
-        partition.updateFollowerFetchState(3, 10, 0, 1);
-        partition.appendAsLeader(records(10), (short) 1, 1);
-        partition.updateFollowerFetchState(2, 20, 0, 2);
+        expansionOfBroker3PendingWhileItLags();
         assertThat(partition.highWatermark()).isEqualTo(10);
 
         partition.onIsrChangeCompleted(5, List.of(1, 2, 3), false);
