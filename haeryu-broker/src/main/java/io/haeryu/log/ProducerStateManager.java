@@ -198,6 +198,11 @@ final class ProducerStateManager {
         }
     }
 
+    /** Drops every producer and every snapshot: the log was emptied (a follower starting over at the leader's start). */
+    void truncateFully() throws IOException {
+        loadLatestSnapshot(-1);
+    }
+
     /**
      * Replaces the state with the newest readable snapshot at or below maxOffset, deleting newer (the log was
      * truncated below them) and unreadable ones. Returns the snapshot's offset, from which the caller replays the
