@@ -44,7 +44,7 @@ class ReplicaFetcherTest {
         logManager = new LogManager(List.of(dir), LogConfig.defaults(), Time.SYSTEM, scheduler);
         logManager.startup();
         fetcher = new ReplicaFetcher(2, LEADER, id -> Optional.empty(), new ReplicaFetcher.Settings(500, 1 << 20,
-            10 << 20, 60_000));
+            10 << 20, 60_000, "PLAINTEXT"));
     }
 
     @AfterEach
