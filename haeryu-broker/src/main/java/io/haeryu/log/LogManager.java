@@ -99,15 +99,17 @@ public final class LogManager implements Closeable {
      * to the log end offset, as Kafka's leader election does.
      */
     public void startup() {
+        Exception lastFailure = null;
         for (Path logDir : logDirs) {
             try {
                 loadLogDir(logDir);
             } catch (IOException | RuntimeException e) {
                 failureChannel.maybeAddOfflineLogDir(logDir, "Failed to load log directory " + logDir, e);
+                lastFailure = e;
             }
         }
         if (onlineLogDirs().isEmpty()) {
-            throw new KafkaStorageException("None of the log directories " + logDirs + " could be loaded");
+            throw new KafkaStorageException("None of the log directories " + logDirs + " could be loaded", lastFailure);
         }
         periodicTasks.add(scheduler.scheduleWithFixedDelay(this::runRetentionSafely, retentionCheckIntervalMs,
             retentionCheckIntervalMs, TimeUnit.MILLISECONDS));

@@ -38,6 +38,11 @@ final class TestCluster implements AutoCloseable {
 
     /** Starts the ZooKeeper and the brokers (in parallel), each with {@code overrides}. */
     static TestCluster start(int n, Map<String, String> overrides) {
+        return start(n, overrides, Map.of());
+    }
+
+    /** Like {@link #start(int, Map)}; {@code brokerOverrides} adds settings of single brokers (e.g. their log.dirs). */
+    static TestCluster start(int n, Map<String, String> overrides, Map<Integer, Map<String, String>> brokerOverrides) {
         Path zkDir;
         try {
             zkDir = Files.createTempDirectory("haeryu-it-zk-");
@@ -50,6 +55,7 @@ final class TestCluster implements AutoCloseable {
             Map<String, String> config = new LinkedHashMap<>(overrides);
             config.put("broker.id", Integer.toString(id));
             config.put("zookeeper.connect", zk.connectString());
+            config.putAll(brokerOverrides.getOrDefault(id, Map.of()));
             starting.add(CompletableFuture.supplyAsync(() -> BrokerProcess.start(config)));
         }
         List<BrokerProcess> brokers = new ArrayList<>();
