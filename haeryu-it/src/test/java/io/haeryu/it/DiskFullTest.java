@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,7 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,9 +40,6 @@ class DiskFullTest {
     private static final int FILLER_BYTES = 6 * 1024 * 1024;
     private static final int ACKS_AFTER_FREEING = 2000;
     private static final String PADDING = "x".repeat(1000);
-
-    record Ack(long offset, long seq) {
-    }
 
     @Test
     void acknowledgedRecordsSurviveAFullDisk() throws Exception {
@@ -72,7 +67,7 @@ class DiskFullTest {
             try (Admin admin = Clients.admin(broker.bootstrap())) {
                 Clients.createTopic(admin, topic, 1);
             }
-            ConcurrentLinkedQueue<Ack> acked = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<AckedRecords.Ack> acked = new ConcurrentLinkedQueue<>();
             AtomicInteger ackCount = new AtomicInteger();
             Map<String, Integer> sendErrors = new java.util.concurrent.ConcurrentHashMap<>();
             AtomicBoolean stop = new AtomicBoolean();
@@ -92,9 +87,9 @@ class DiskFullTest {
                     while (!stop.get()) {
                         long s = seq;
                         try {
-                            p.send(new ProducerRecord<>(topic, 0, null, s + ":" + PADDING), (md, err) -> {
+                            p.send(new ProducerRecord<>(topic, 0, null, AckedRecords.value(s, PADDING)), (md, err) -> {
                                 if (err == null) {
-                                    acked.add(new Ack(md.offset(), s));
+                                    acked.add(new AckedRecords.Ack(md.offset(), s));
                                     ackCount.incrementAndGet();
                                 } else {
                                     sendErrors.merge(err.toString(), 1, Integer::sum);
@@ -139,15 +134,17 @@ class DiskFullTest {
             producer.join(150_000);
             assertThat(producer.isAlive()).as("producer finished").isFalse();
             assertThat(producerCrash.get()).isNull();
-            List<Ack> acks = new ArrayList<>(acked);
+            List<AckedRecords.Ack> acks = new ArrayList<>(acked);
+            assertThat(acks).as("acks before and after the full disk").hasSizeGreaterThan(ACKS_AFTER_FREEING);
             TopicPartition tp = new TopicPartition(topic, 0);
 
-            checkEveryAckIsReadableOnceInOrder("live", broker, tp, acks);
+            AckedRecords.assertReadBackOnceInOrder("live", broker.bootstrap(), tp, acks, () -> broker.logTail(40));
 
             // 3. kill -9 and restart: recovery keeps all of it.
             broker.kill9();
             broker.restart();
-            checkEveryAckIsReadableOnceInOrder("after kill -9 and restart", broker, tp, acks);
+            AckedRecords.assertReadBackOnceInOrder("after kill -9 and restart", broker.bootstrap(), tp, acks,
+                    () -> broker.logTail(40));
 
             assertThat(halted).as("the broker halts when its last log dir fails; log:\n%s", logAfterFailure).isTrue();
             assertThat(broker.exitCode()).isEmpty(); // running again
@@ -156,32 +153,6 @@ class DiskFullTest {
             assertThat(sendErrors.keySet()).as("records the producer gave up on")
                     .allMatch(e -> e.contains("BufferExhaustedException") || e.contains("not present in metadata"));
         }
-    }
-
-    private static void checkEveryAckIsReadableOnceInOrder(String when, BrokerProcess broker, TopicPartition tp,
-                                                           List<Ack> acks) {
-        // The consumer validates every batch (check.crcs): a torn batch fails the read.
-        List<ConsumerRecord<String, String>> all = Clients.readAll(broker.bootstrap(), List.of(tp),
-                Duration.ofSeconds(120));
-        Map<Long, Long> seqAtOffset = new HashMap<>();
-        Map<Long, Integer> copies = new HashMap<>();
-        long lastSeq = -1;
-        long lastOffset = -1;
-        for (ConsumerRecord<String, String> r : all) {
-            assertThat(r.offset()).as("%s: offsets increase", when).isGreaterThan(lastOffset);
-            lastOffset = r.offset();
-            long seq = Long.parseLong(r.value().substring(0, r.value().indexOf(':')));
-            assertThat(r.value()).as("%s: value at %d", when, r.offset()).endsWith(PADDING);
-            assertThat(seq).as("%s: send order at offset %d", when, r.offset()).isGreaterThan(lastSeq);
-            lastSeq = seq;
-            seqAtOffset.put(r.offset(), seq);
-            copies.merge(seq, 1, Integer::sum);
-        }
-        List<Ack> lost = acks.stream().filter(a -> !Long.valueOf(a.seq()).equals(seqAtOffset.get(a.offset()))).toList();
-        assertThat(lost).as("%s: acknowledged records missing or moved (%d acked, %d read)\n%s", when, acks.size(),
-                all.size(), broker.logTail(40)).isEmpty();
-        assertThat(copies.values()).as("%s: every record once", when).allMatch(n -> n == 1);
-        assertThat(acks).as("acks before and after the full disk").hasSizeGreaterThan(ACKS_AFTER_FREEING);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

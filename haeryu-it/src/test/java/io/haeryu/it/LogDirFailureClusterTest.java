@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +21,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,11 +33,11 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Log directory failure in a cluster (Kafka's rule): 3 broker processes, RF=3, min.insync.replicas=2; broker 0
- * leads the partition from a log dir on a small tmpfs and has a second, healthy log dir. While an acks=all
- * idempotent producer writes, the tmpfs is filled up: broker 0's next append fails with ENOSPC, the dir goes
- * offline, broker 0 tells the controller, leadership moves to another in-sync replica and broker 0 leaves the ISR,
- * while broker 0 keeps running on its other dir. DescribeLogDirs shows the failed dir with KAFKA_STORAGE_ERROR.
- * Producing goes on and no acknowledged record is lost, duplicated or reordered.
+ * leads the partition and has two log dirs, each a small tmpfs. While an acks=all idempotent producer writes, the
+ * one holding the partition is filled up: broker 0's next append fails with ENOSPC, the dir goes offline, broker 0
+ * tells the controller, leadership moves to another in-sync replica and broker 0 leaves the ISR, while broker 0
+ * keeps running on its other dir. DescribeLogDirs shows the failed dir with KAFKA_STORAGE_ERROR. Producing goes on
+ * and no acknowledged record is lost, duplicated or reordered.
  */
 @Timeout(300)
 class LogDirFailureClusterTest {
@@ -50,26 +48,23 @@ class LogDirFailureClusterTest {
         "replica.lag.time.max.ms", "4000",
         "auto.leader.rebalance.enable", "false");
 
-    record Ack(long offset, long seq) {
-    }
-
     @Test
     void aFailedLogDirMovesLeadershipAwayAndLosesNothing() throws Exception {
         Assumptions.assumeFalse(BrokerProcess.isKafkaImpl(), "needs a ZooKeeper-mode cluster of Haeryu brokers");
         Path work = Files.createTempDirectory("haeryu-it-logdir-");
-        Path failingDir = work.resolve("failing");
-        Path healthyDir = work.resolve("healthy");
-        try (TmpfsMount tmpfs = TmpfsMount.mount(failingDir, 16)) {
+        // Two log dirs on two tmpfs mounts: the one that receives the partition is filled, the other stays healthy.
+        try (TmpfsMount first = TmpfsMount.mount(work.resolve("dir1"), 16);
+             TmpfsMount second = TmpfsMount.mount(work.resolve("dir2"), 16)) {
             try {
-                // The failing dir comes first, so broker 0's first partition is placed there.
                 Map<Integer, Map<String, String>> perBroker = Map.of(FAILING_BROKER,
-                    Map.of("log.dirs", failingDir + "," + healthyDir));
+                    Map.of("log.dirs", first.dir() + "," + second.dir()));
                 try (TestCluster cluster = TestCluster.start(3, CLUSTER_CONFIG, perBroker);
                      Admin admin = cluster.admin()) {
-                    run(cluster, admin, tmpfs, failingDir);
+                    run(cluster, admin, List.of(first, second));
                 }
             } finally {
-                tmpfs.close();
+                first.close();
+                second.close();
                 try (Stream<Path> paths = Files.walk(work)) {
                     paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
@@ -77,15 +72,17 @@ class LogDirFailureClusterTest {
         }
     }
 
-    private void run(TestCluster cluster, Admin admin, TmpfsMount tmpfs, Path failingDir) throws Exception {
+    private void run(TestCluster cluster, Admin admin, List<TmpfsMount> mounts) throws Exception {
         String topic = Clients.uniqueTopic("logdir");
         admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(FAILING_BROKER, 1, 2)))
             .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
         TestCluster.awaitPartition(admin, topic, 0, Duration.ofSeconds(30), "be led by broker 0 with a full ISR",
             info -> TestCluster.leaderId(info) == FAILING_BROKER && info.isr().size() == 3);
-        assertThat(Files.isDirectory(failingDir.resolve(topic + "-0"))).as("placed on the tmpfs").isTrue();
+        TmpfsMount tmpfs = mounts.stream().filter(m -> Files.isDirectory(m.dir().resolve(topic + "-0"))).findFirst()
+            .orElseThrow(() -> new AssertionError("no log dir of broker 0 holds " + topic + "-0"));
+        Path failingDir = tmpfs.dir();
 
-        ConcurrentLinkedQueue<Ack> acked = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<AckedRecords.Ack> acked = new ConcurrentLinkedQueue<>();
         AtomicInteger ackCount = new AtomicInteger();
         Map<String, Integer> sendErrors = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
@@ -99,9 +96,9 @@ class LogDirFailureClusterTest {
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000"))) {
                 for (long seq = 0; !stop.get(); seq++) {
                     long s = seq;
-                    p.send(new ProducerRecord<>(topic, 0, null, Long.toString(s)), (md, err) -> {
+                    p.send(new ProducerRecord<>(topic, 0, null, AckedRecords.value(s, "")), (md, err) -> {
                         if (err == null) {
-                            acked.add(new Ack(md.offset(), s));
+                            acked.add(new AckedRecords.Ack(md.offset(), s));
                             ackCount.incrementAndGet();
                         } else {
                             sendErrors.merge(err.toString(), 1, Integer::sum);
@@ -147,20 +144,8 @@ class LogDirFailureClusterTest {
         assertThat(producer.isAlive()).isFalse();
         assertThat(sendErrors).as("records the producer gave up on").isEmpty();
 
-        List<Ack> acks = new ArrayList<>(acked);
-        List<ConsumerRecord<String, String>> all = Clients.readAll(cluster.bootstrap(),
-            List.of(new TopicPartition(topic, 0)), Duration.ofSeconds(60));
-        Map<Long, Long> seqAtOffset = new HashMap<>();
-        long lastSeq = -1;
-        for (ConsumerRecord<String, String> r : all) {
-            long seq = Long.parseLong(r.value());
-            assertThat(seq).as("send order at offset %d (no duplicate, no reordering)", r.offset()).isGreaterThan(lastSeq);
-            lastSeq = seq;
-            seqAtOffset.put(r.offset(), seq);
-        }
-        List<Ack> lost = acks.stream().filter(a -> !Long.valueOf(a.seq()).equals(seqAtOffset.get(a.offset()))).toList();
-        assertThat(lost).as("acknowledged records missing or moved (%d acked, %d read)%s", acks.size(), all.size(),
-            cluster.logTails(30)).isEmpty();
+        AckedRecords.assertReadBackOnceInOrder("after the failover", cluster.bootstrap(),
+            new TopicPartition(topic, 0), new ArrayList<>(acked), () -> cluster.logTails(30));
     }
 
     /** Writes a filler file until the tmpfs is full (ENOSPC). */
