@@ -633,7 +633,7 @@ public final class PartitionLog {
             try {
                 segment.deleteIfExists();
             } catch (IOException e) {
-                log.warn("Failed to delete segment files of {}", segment, e);
+                storageError("delete the segment files " + segment + " of", e); // as Kafka: the dir goes offline
             }
         };
         try {
