@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +70,8 @@ public final class PartitionLog {
     private volatile long lastFlushMs;
     /** Offsets below it were compacted by the last cleaning; the cleaner's dirty section starts here. */
     private volatile long cleanerCheckpoint;
-    private boolean closed;
+    /** Written under the lock; volatile for {@link #storageError} on unlocked paths (flushes, reads). */
+    private volatile boolean closed;
     /** Set on the first I/O error; from then on every operation fails with KAFKA_STORAGE_ERROR. */
     private volatile boolean offline;
 
@@ -197,6 +199,8 @@ public final class PartitionLog {
             return new LogAppendInfo(firstOffset, nextOffset - 1, logAppendTime ? now : RecordBatch.NO_TIMESTAMP,
                 logStartOffset, numRecords, false);
         } catch (IOException | UncheckedIOException | InternalError e) {
+            // UncheckedIOException: the epoch checkpoint; InternalError: the JVM's report of a fault writing a
+            // memory-mapped index page the file system cannot back (a full tmpfs raises SIGBUS).
             throw storageError("append to", e);
         } finally {
             lock.unlock();
@@ -338,8 +342,9 @@ public final class PartitionLog {
                     : maxOffsetExclusive == hw.offset() ? hw : offsetMetadata(maxOffsetExclusive);
                 result = readBounded(startOffset, maxBytes, bound, minOneMessage);
             } catch (KafkaException e) {
-                // Batch header reads wrap the channel's IOException.
-                if (e.getCause() instanceof IOException io) {
+                // Batch header reads wrap the channel's IOException. A closed channel is a segment deleted under
+                // the read (retention, topic deletion), not a disk problem.
+                if (e.getCause() instanceof IOException io && !(io instanceof ClosedChannelException)) {
                     throw storageError("read from", io);
                 }
                 throw e;
@@ -710,8 +715,12 @@ public final class PartitionLog {
 
     /** Takes the log offline and its log directory with it; returns the error to throw. */
     KafkaStorageException storageError(String action, Throwable e) {
-        offline = true;
         String what = "I/O error trying to " + action + " " + topicPartition;
+        if (closed) {
+            // Closed for deletion (or shut down): its handles are being released, which is not a disk problem.
+            return new KafkaStorageException(what + ": the log is closed", e);
+        }
+        offline = true;
         failureChannel.maybeAddOfflineLogDir(dir.getParentFile().toPath(), what, e);
         return new KafkaStorageException(what, e);
     }

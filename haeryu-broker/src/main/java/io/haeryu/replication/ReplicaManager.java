@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.IntFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.protocol.Errors;
@@ -155,7 +156,12 @@ public final class ReplicaManager implements AutoCloseable {
             for (PartitionState state : topic.partitions()) {
                 if (state.replicas().contains(brokerId)
                     && !logManager.isOfflineLog(new TopicPartition(topic.name(), state.partition()))) {
-                    hostPartition(topic, state);
+                    try {
+                        hostPartition(topic, state);
+                    } catch (KafkaStorageException e) {
+                        // Its log dir failed meanwhile: offline here, the rest of the image still applies.
+                        log.warn("Not hosting {}-{}: {}", topic.name(), state.partition(), e.getMessage());
+                    }
                 }
             }
         }
