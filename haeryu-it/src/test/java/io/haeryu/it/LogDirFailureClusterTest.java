@@ -78,8 +78,10 @@ class LogDirFailureClusterTest {
             .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
         TestCluster.awaitPartition(admin, topic, 0, Duration.ofSeconds(30), "be led by broker 0 with a full ISR",
             info -> TestCluster.leaderId(info) == FAILING_BROKER && info.isr().size() == 3);
-        TmpfsMount tmpfs = mounts.stream().filter(m -> Files.isDirectory(m.dir().resolve(topic + "-0"))).findFirst()
-            .orElseThrow(() -> new AssertionError("no log dir of broker 0 holds " + topic + "-0"));
+        // The state znode names the leader at creation; broker 0 creates the log when it hears of it.
+        TmpfsMount tmpfs = await("broker 0 creates the log").atMost(Duration.ofSeconds(30))
+            .until(() -> mounts.stream().filter(m -> Files.isDirectory(m.dir().resolve(topic + "-0"))).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
         Path failingDir = tmpfs.dir();
 
         ConcurrentLinkedQueue<AckedRecords.Ack> acked = new ConcurrentLinkedQueue<>();
