@@ -151,6 +151,12 @@ public final class BrokerProcess implements TestBroker {
         return process != null && process.isAlive();
     }
 
+    /** The exit code of a process that ended (on its own, or stopped), or empty while it runs. */
+    public java.util.OptionalInt exitCode() {
+        return process == null || process.isAlive() ? java.util.OptionalInt.empty()
+                : java.util.OptionalInt.of(process.exitValue());
+    }
+
     /** Milliseconds from process launch until the port accepted connections and describeCluster succeeded. */
     public long lastStartMillis() {
         return lastStartMillis;
