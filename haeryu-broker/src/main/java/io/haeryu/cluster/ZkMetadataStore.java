@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,7 @@ import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
@@ -49,7 +51,7 @@ public final class ZkMetadataStore implements AutoCloseable {
     /** Subtrees the image is built from. */
     private static final List<String> CACHED_ROOTS = List.of(ZkPaths.BROKERS, ZkPaths.TOPIC_CONFIGS, ZkPaths.CONTROLLER);
     private static final List<String> BASE_PATHS = List.of(ZkPaths.BROKER_IDS, ZkPaths.TOPICS, ZkPaths.TOPIC_CONFIGS,
-            ZkPaths.CONTROLLED_SHUTDOWN);
+            ZkPaths.CONTROLLED_SHUTDOWN, ZkPaths.OFFLINE_REPLICAS);
     /** Read-modify-write attempts before giving up on a znode that keeps changing under us. */
     private static final int MAX_CONFLICT_RETRIES = 50;
     /** Partition states are written with this controller epoch until a controller exists. */
@@ -74,6 +76,8 @@ public final class ZkMetadataStore implements AutoCloseable {
     private volatile MetadataImage image = MetadataImage.EMPTY;
     private volatile String clusterId;
     private volatile BrokerRegistration registration;
+    /** The last reported offline replicas of this broker, re-written with the registration after a session loss. */
+    private volatile Set<TopicPartition> offlineReplicas = Set.of();
 
     public ZkMetadataStore(String connectString, int sessionTimeoutMs, int connectionTimeoutMs) {
         this.connectString = Objects.requireNonNull(connectString, "connectString");
@@ -166,8 +170,11 @@ public final class ZkMetadataStore implements AutoCloseable {
             return null;
         });
         registration = r;
-        awaitImage(img -> img.broker(r.id()).isPresent(), "broker " + r.id() + " registration");
-        log.info("Registered broker {} at {}", r.id(), r.endpoint());
+        // This registration, not a stale one of the same id that the image may still show.
+        awaitImage(img -> img.broker(r.id()).filter(b -> b.endpoints().equals(r.endpoints())
+                        && Objects.equals(b.rack(), r.rack())).isPresent(),
+                "broker " + r.id() + " registration");
+        log.info("Registered broker {} at {}", r.id(), r.describeEndpoints());
     }
 
     /**
@@ -299,6 +306,30 @@ public final class ZkMetadataStore implements AutoCloseable {
     }
 
     /**
+     * Tells the controller which of this broker's replicas are offline (their log directory failed): an ephemeral
+     * znode, re-created after a session loss, gone when the broker stops (a restart recovers the logs). Waits until
+     * the image shows it.
+     */
+    public void reportOfflineReplicas(int brokerId, Set<TopicPartition> partitions) {
+        Set<TopicPartition> copy = Set.copyOf(partitions);
+        offlineReplicas = copy;
+        execute("report the offline replicas of broker " + brokerId, () -> {
+            writeOfflineReplicas(brokerId, copy);
+            return null;
+        });
+        awaitImage(img -> img.offlineReplicas().getOrDefault(brokerId, Set.of()).equals(copy), "offline replicas report");
+    }
+
+    private void writeOfflineReplicas(int brokerId, Set<TopicPartition> partitions) throws Exception {
+        byte[] data = ZkPayloads.offlineReplicas(partitions);
+        try {
+            client.create().withMode(CreateMode.EPHEMERAL).forPath(ZkPaths.offlineReplicas(brokerId), data);
+        } catch (KeeperException.NodeExistsException e) {
+            client.setData().forPath(ZkPaths.offlineReplicas(brokerId), data);
+        }
+    }
+
+    /**
      * Reserves {@code blockSize} producer ids with a conditional write of {@code /latest_producer_id_block}.
      *
      * @return the first id of the block
@@ -378,7 +409,7 @@ public final class ZkMetadataStore implements AutoCloseable {
             if (stat.getEphemeralOwner() != ourSession) {
                 BrokerRegistration holder = ZkPayloads.decodeBroker(r.id(), existing);
                 throw new BrokerIdInUseException("broker.id " + r.id() + " is already registered by "
-                        + holder.endpoint() + " (ZooKeeper session 0x" + Long.toHexString(stat.getEphemeralOwner())
+                        + holder.describeEndpoints() + " (ZooKeeper session 0x" + Long.toHexString(stat.getEphemeralOwner())
                         + " at " + connectString + "); stop that broker or choose another broker.id");
             }
             client.setData().withVersion(stat.getVersion()).forPath(path, payload);
@@ -393,6 +424,9 @@ public final class ZkMetadataStore implements AutoCloseable {
         }
         try {
             writeBrokerNode(r);
+            if (!offlineReplicas.isEmpty()) {
+                writeOfflineReplicas(r.id(), offlineReplicas);
+            }
             log.info("Re-registered broker {} after reconnecting to ZooKeeper", r.id());
         } catch (BrokerIdInUseException e) {
             log.error("Could not re-register after reconnecting: {}", e.getMessage());

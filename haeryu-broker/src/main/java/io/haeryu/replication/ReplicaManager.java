@@ -10,18 +10,24 @@ import io.haeryu.config.TopicConfigs;
 import io.haeryu.log.LogConfig;
 import io.haeryu.log.LogManager;
 import io.haeryu.log.PartitionLog;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.IntFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +70,11 @@ public final class ReplicaManager implements AutoCloseable {
         public void isrChangeWanted(Partition partition, int leaderEpoch, List<Integer> newIsr) {
             isrManager.submit(partition, leaderEpoch, newIsr);
         }
+
+        @Override
+        public void lowWatermarkAdvanced(Partition partition) {
+            fetchPurgatory.dataArrived(partition.topicPartition());
+        }
     };
 
     public ReplicaManager(int brokerId, BrokerConfig config, LogManager logManager, FetchPurgatory fetchPurgatory,
@@ -78,7 +89,7 @@ public final class ReplicaManager implements AutoCloseable {
         this.fetchers = new ReplicaFetcherManager(brokerId, brokers, new ReplicaFetcher.Settings(
             config.getInt(BrokerConfig.REPLICA_FETCH_WAIT_MAX_MS), config.getInt(BrokerConfig.REPLICA_FETCH_MAX_BYTES),
             config.getInt(BrokerConfig.REPLICA_FETCH_RESPONSE_MAX_BYTES),
-            config.getInt(BrokerConfig.REPLICA_FETCH_BACKOFF_MS)));
+            config.getInt(BrokerConfig.REPLICA_FETCH_BACKOFF_MS), config.interBrokerListenerName()));
         this.scheduler = scheduler;
     }
 
@@ -133,6 +144,49 @@ public final class ReplicaManager implements AutoCloseable {
         return partitions.values();
     }
 
+    /**
+     * Completes once the partition's low watermark (see {@link Partition#lowWatermark}) reaches {@code offset}, as
+     * Kafka's DeleteRecords waits for the replicas; with NotLeaderOrFollowerException if this broker stops leading,
+     * with a TimeoutException after {@code timeoutMs}. Waits in the fetch purgatory, woken by the partition's
+     * changes.
+     */
+    public CompletableFuture<Long> awaitLowWatermark(Partition partition, long offset, long timeoutMs) {
+        CompletableFuture<Long> reached = new CompletableFuture<>();
+        watchLowWatermark(partition, offset, System.nanoTime() + timeoutMs * 1_000_000L, reached);
+        return reached;
+    }
+
+    private void watchLowWatermark(Partition partition, long offset, long deadlineNanos, CompletableFuture<Long> reached) {
+        try {
+            long low = partition.lowWatermark();
+            if (low >= offset) {
+                reached.complete(low);
+                return;
+            }
+        } catch (RuntimeException e) {
+            reached.completeExceptionally(e);
+            return;
+        }
+        long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000L;
+        if (remainingMs <= 0) {
+            reached.completeExceptionally(new TimeoutException("The replicas of " + partition.topicPartition()
+                + " did not reach log start offset " + offset + " in time"));
+            return;
+        }
+        fetchPurgatory.await(List.of(partition.topicPartition()), remainingMs,
+            () -> lowWatermarkDecided(partition, offset),
+            () -> watchLowWatermark(partition, offset, deadlineNanos, reached));
+    }
+
+    /** True if the wait is over: the low watermark reached the offset, or this broker no longer leads. */
+    private static boolean lowWatermarkDecided(Partition partition, long offset) {
+        try {
+            return partition.lowWatermark() >= offset;
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
     /** Effective min.insync.replicas of a topic. */
     public int minInsyncReplicas(TopicInfo topic) {
         // On every produce: read the one override (validated when it was set) instead of resolving every config.
@@ -150,8 +204,14 @@ public final class ReplicaManager implements AutoCloseable {
         }
         for (TopicInfo topic : current.topicsByName().values()) {
             for (PartitionState state : topic.partitions()) {
-                if (state.replicas().contains(brokerId)) {
-                    hostPartition(topic, state);
+                if (state.replicas().contains(brokerId)
+                    && !logManager.isOfflineLog(new TopicPartition(topic.name(), state.partition()))) {
+                    try {
+                        hostPartition(topic, state);
+                    } catch (KafkaStorageException e) {
+                        // Its log dir failed meanwhile: offline here, the rest of the image still applies.
+                        log.warn("Not hosting {}-{}: {}", topic.name(), state.partition(), e.getMessage());
+                    }
                 }
             }
         }
@@ -176,6 +236,32 @@ public final class ReplicaManager implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Takes the partitions of a failed log directory offline on this broker (Kafka's handleLogDirFailure): their
+     * logs are dropped, fetching stops, waiting acks=all produces get KAFKA_STORAGE_ERROR and from now on every
+     * request for them does too (see {@link LogManager#getOrCreateLog}). Returns every offline partition of this
+     * broker, for the controller.
+     */
+    public Set<TopicPartition> handleLogDirFailure(Path dir) {
+        for (TopicPartition tp : logManager.handleLogDirFailure(dir)) {
+            fetchers.stopFollowing(tp);
+            Partition partition = partitions.remove(tp);
+            if (partition != null) {
+                delayedProduce.failAll(tp, Errors.KAFKA_STORAGE_ERROR);
+                if (partition.isLeader()) {
+                    leadershipListeners.forEach(l -> l.onResign(tp, partition.leaderEpoch()));
+                }
+            }
+            fetchPurgatory.dataArrived(tp); // parked fetches re-check and get KAFKA_STORAGE_ERROR
+        }
+        return logManager.offlineLogs();
+    }
+
+    /** The log dirs that have not failed, for DescribeLogDirs. */
+    public List<Path> onlineLogDirs() {
+        return logManager.onlineLogDirs();
     }
 
     /** The logs this broker holds, led or not, for DescribeLogDirs. */
