@@ -140,6 +140,11 @@ public final class HaeryuCluster implements AutoCloseable {
         return ports[id];
     }
 
+    /** Where the brokers' and ZooKeeper's data live until {@link #close()}. */
+    Path dataDir() {
+        return dataDir;
+    }
+
     /** The ZooKeeper connect string, for tests that look at the cluster metadata directly. */
     public String zookeeperConnect() {
         return zooKeeper.connectString();
