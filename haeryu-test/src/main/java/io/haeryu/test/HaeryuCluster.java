@@ -187,7 +187,7 @@ public final class HaeryuCluster implements AutoCloseable {
             if (running.containsKey(id)) {
                 throw new IllegalStateException("Broker " + id + " is already running");
             }
-            server = new HaeryuServer(new BrokerConfig(brokerConfig(id)));
+            server = new HaeryuServer(new BrokerConfig(brokerConfig(id)), true);
         }
         try {
             server.start();
