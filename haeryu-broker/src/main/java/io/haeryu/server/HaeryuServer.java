@@ -58,13 +58,26 @@ public final class HaeryuServer implements AutoCloseable {
     private static final int METADATA_WRITER_THREADS = 4;
 
     private final BrokerConfig config;
+    private final boolean internalTopicsOnFirstUse;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private SocketServer socketServer;
     private ZkMetadataStore metadata;
     private List<String> advertised = List.of();
+    /** Set by {@link #kill()}: stop without handing leadership over first. */
+    private volatile boolean killed;
 
     public HaeryuServer(BrokerConfig config) {
+        this(config, false);
+    }
+
+    /**
+     * @param internalTopicsOnFirstUse create {@code __consumer_offsets} only when a client first looks for a
+     *                                 coordinator (Kafka's behaviour; for short-lived test brokers), not ahead of
+     *                                 the first consumer at start-up
+     */
+    public HaeryuServer(BrokerConfig config, boolean internalTopicsOnFirstUse) {
         this.config = config;
+        this.internalTopicsOnFirstUse = internalTopicsOnFirstUse;
     }
 
     /** Starts everything; on failure, stops what was started and rethrows. */
@@ -172,7 +185,7 @@ public final class HaeryuServer implements AutoCloseable {
         // by then, so the controller no longer counts on it as the leader it was.
         // After registration too, so the broker counts itself when deciding whether __consumer_offsets can be
         // created; before the replica manager takes leadership up, so the coordinator hears of all of it.
-        offsetsTopic.attach(groups);
+        offsetsTopic.attach(groups, !internalTopicsOnFirstUse);
         // Registered now, so offline replicas can be reported (and directories that failed at load are).
         LogDirFailureHandler logDirFailures = new LogDirFailureHandler(config.brokerId(), logManager, replicas,
             offline -> metadata.reportOfflineReplicas(config.brokerId(), offline), () -> Runtime.getRuntime().halt(1));
@@ -184,7 +197,11 @@ public final class HaeryuServer implements AutoCloseable {
         election.start();
         closeables.push(election);
         if (config.getBoolean(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE)) {
-            closeables.push(() -> controlledShutdown(replicas));
+            closeables.push(() -> {
+                if (!killed) {
+                    controlledShutdown(replicas);
+                }
+            });
         }
     }
 
@@ -274,6 +291,16 @@ public final class HaeryuServer implements AutoCloseable {
 
     public BrokerConfig config() {
         return config;
+    }
+
+    /**
+     * Stops at once, skipping the controlled shutdown even when {@code controlled.shutdown.enable} is on: as for a
+     * killed broker process, the controller moves leadership only once it sees the broker gone. (In one JVM its
+     * ZooKeeper session ends with it, so that is at once rather than after {@code zookeeper.session.timeout.ms}.)
+     */
+    public void kill() {
+        killed = true;
+        close();
     }
 
     @Override
