@@ -65,6 +65,10 @@ public final class BrokerProcess implements TestBroker {
     private boolean lastStopForced;
 
     private BrokerProcess(Map<String, String> overrides, Launch launch) {
+        this(overrides, launch, freePort());
+    }
+
+    private BrokerProcess(Map<String, String> overrides, Launch launch, int port) {
         this.overrides = new LinkedHashMap<>(overrides);
         this.launch = launch;
         this.kafka = "kafka".equalsIgnoreCase(setting("haeryu.it.impl", "HAERYU_IT_IMPL", "haeryu"));
@@ -75,7 +79,7 @@ public final class BrokerProcess implements TestBroker {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.port = freePort();
+        this.port = port;
         this.controllerPort = kafka ? freePort() : -1;
     }
 
@@ -90,7 +94,18 @@ public final class BrokerProcess implements TestBroker {
      * {@code bin/haeryu server} with {@code --override}s, exactly as a user would.
      */
     public static BrokerProcess start(Map<String, String> overrides, Launch launch) {
-        BrokerProcess b = new BrokerProcess(overrides, launch);
+        return launched(new BrokerProcess(overrides, launch));
+    }
+
+    /**
+     * Like {@link #start(Map)} on a port chosen by the caller, e.g. one a proxy already forwards to while clients
+     * are told (through {@code advertised.listeners}) to connect to the proxy.
+     */
+    public static BrokerProcess startOnPort(Map<String, String> overrides, int port) {
+        return launched(new BrokerProcess(overrides, Launch.OVERRIDES, port));
+    }
+
+    private static BrokerProcess launched(BrokerProcess b) {
         try {
             b.launch();
         } catch (RuntimeException | Error e) {
@@ -124,6 +139,11 @@ public final class BrokerProcess implements TestBroker {
 
     public Path logFile() {
         return logFile;
+    }
+
+    /** The broker's operating-system process id (e.g. for {@code /proc/<pid>/status}). */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {
