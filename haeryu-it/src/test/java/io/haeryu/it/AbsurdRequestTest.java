@@ -36,8 +36,11 @@ import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.CreateTopicsRequest;
 import org.apache.kafka.common.requests.CreateTopicsResponse;
+import org.apache.kafka.common.requests.ElectLeadersRequest;
+import org.apache.kafka.common.requests.ElectLeadersResponse;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.OffsetCommitRequest;
@@ -236,6 +239,29 @@ class AbsurdRequestTest {
 
         assertThat(Clients.readAll(broker.bootstrap(), List.of(tp), Duration.ofSeconds(30)))
             .extracting(ConsumerRecord::offset).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    }
+
+    @Test
+    void anUnknownElectionTypeIsInvalidRequest() throws Exception {
+        // Found by MutationFuzzTest: ElectionType.valueOf threw, and the answer was UNKNOWN_SERVER_ERROR.
+        broker.admin().createTopics(List.of(new NewTopic("elect", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        ElectLeadersRequest.Builder preferred = new ElectLeadersRequest.Builder(
+            org.apache.kafka.common.ElectionType.PREFERRED, List.of(new TopicPartition("elect", 0)), 30_000);
+        AbstractRequest.Builder<ElectLeadersRequest> unknownType = new AbstractRequest.Builder<>(ApiKeys.ELECT_LEADERS) {
+            @Override
+            public ElectLeadersRequest build(short version) {
+                ElectLeadersRequest request = preferred.build(version);
+                request.data().setElectionType((byte) 7);
+                return request;
+            }
+        };
+        try (RawConnection raw = new RawConnection(broker.bootstrap())) {
+            short version = raw.negotiatedVersion(ApiKeys.ELECT_LEADERS, (short) 2);
+            ElectLeadersResponse response = raw.call(unknownType, version);
+            assertThat(Errors.forCode(response.data().errorCode())).isEqualTo(Errors.INVALID_REQUEST);
+            assertThat(response.data().replicaElectionResults()).flatExtracting(r -> r.partitionResult())
+                .extracting(p -> Errors.forCode(p.errorCode())).containsOnly(Errors.INVALID_REQUEST);
+        }
     }
 
     /** The first commit may find the offsets topic still being created (COORDINATOR_NOT_AVAILABLE / LOAD_IN_PROGRESS). */

@@ -134,6 +134,7 @@ class MutationFuzzTest {
                 + "%,d stalls over %d s), peak RSS %d MB, health checks %d%n", run.sent.get(),
             run.elapsedMillis / 1000, run.closes.get(), run.stalls.get(), STALL.toSeconds(), run.peakRssKb.get() / 1024,
             run.healthChecks.get());
+        printLoggedProblems(broker.logFile());
         String context = replay + "\n--- last mutants: " + run.dumpLastMutants() + "\n--- broker log tail:\n"
             + broker.logTail(60);
 
@@ -168,6 +169,26 @@ class MutationFuzzTest {
             assertThat(now).as("known record %s-%d still there; %s", k.partition(), k.offset(), replay).isNotNull();
             assertThat(describe(now)).as("known record unchanged; %s", replay).isEqualTo(describe(k));
         }
+    }
+
+    /**
+     * The distinct WARN/ERROR lines the broker logged besides the expected "Closing connection" ones (timestamps and
+     * numbers stripped), most frequent first: where to look for requests answered with an unexpected exception.
+     */
+    private static void printLoggedProblems(Path logFile) throws IOException {
+        Map<String, Long> counts = new java.util.HashMap<>();
+        AtomicLong closing = new AtomicLong();
+        try (var lines = Files.lines(logFile, StandardCharsets.UTF_8)) {
+            lines.filter(l -> l.contains(" ERROR ") || l.contains(" WARN ") || l.contains("Exception"))
+                .filter(l -> !l.contains("Closing connection from client") || closing.incrementAndGet() < 0)
+                .map(l -> l.replaceAll("^\\S+ ", "").replaceAll("[0-9]+", "N"))
+                .map(l -> l.length() > 240 ? l.substring(0, 240) : l)
+                .forEach(l -> counts.merge(l, 1L, Long::sum));
+        }
+        System.out.printf("MutationFuzzTest: %,d connections closed with a log line; other WARN/ERROR lines "
+            + "(%d distinct):%n", closing.get(), counts.size());
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(25)
+            .forEach(e -> System.out.printf("  %,8d  %s%n", e.getValue(), e.getKey()));
     }
 
     private static String describe(ConsumerRecord<String, String> r) {
