@@ -32,7 +32,9 @@ import io.haeryu.log.ProducerStateEntry.BatchMetadata;
 /**
  * The log of one partition: an ordered set of {@link LogSegment}s, the last one active.
  *
- * <p>Thread safety: appends, rolls, retention and truncation of the log start are serialized by one lock. Reads take
+ * <p>Thread safety: appends, rolls, retention, truncation, cleaning and every change of the high watermark are
+ * serialized by one lock, so the log is the single owner of its high watermark (no read-compute-write elsewhere can
+ * move it backwards); a leader's high watermark only grows, only truncation lowers it. Reads take
  * no lock; they work from volatile snapshots (log end, high watermark, log start offset) and the concurrent segment
  * map, and only ever see completely written batches. Segments removed by retention keep their files open until the
  * delayed deletion, so a read that picked one up just before can still send it.
@@ -276,6 +278,41 @@ public final class PartitionLog {
     }
 
     /**
+     * Deletes every segment and starts the log empty at {@code offset}, which becomes log start, log end and high
+     * watermark (Kafka's {@code truncateFullyAndStartAt}): a follower whose log ends below the leader's log start
+     * starts over from there. Producer state and leader epochs go too; the copied batches bring them back.
+     */
+    public void truncateFullyAndStartAt(long offset) {
+        lock.lock();
+        try {
+            ensureOpen();
+            log.info("Truncating {} fully (log start {}, log end {}) and starting at {}", topicPartition,
+                logStartOffset, logEnd.offset(), offset);
+            List<LogSegment> old = new ArrayList<>(segments.values());
+            for (LogSegment segment : old) {
+                segment.changeFileSuffixes("", LogFileNames.DELETED_SUFFIX);
+            }
+            LogSegment fresh = LogSegment.open(dir, offset, config, time);
+            segments.put(offset, fresh); // first, so concurrent reads always find a segment
+            for (LogSegment segment : old) {
+                segments.remove(segment.baseOffset(), segment);
+                scheduleDeletion(segment);
+            }
+            logStartOffset = offset;
+            logEnd = new LogOffsetMetadata(offset, offset, 0);
+            highWatermark = logEnd;
+            recoveryPoint = offset;
+            cleanerCheckpoint = offset;
+            epochCache.truncateFromEnd(Long.MIN_VALUE);
+            producerState.truncateFully();
+        } catch (IOException e) {
+            throw storageError("truncate fully", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Records that {@code epoch} starts at the log end, as a new leader does before its first append (Kafka's
      * {@code maybeAssignEpochStartOffset}), so followers of an older epoch find where it ended.
      */
@@ -349,11 +386,44 @@ public final class PartitionLog {
         return highWatermark.offset();
     }
 
-    /** Sets the high watermark, clamped to [log start offset, log end offset]. */
-    public void updateHighWatermark(long hw) {
-        LogOffsetMetadata end = logEnd;
-        long clamped = Math.min(Math.max(hw, logStartOffset), end.offset());
-        highWatermark = clamped == end.offset() ? end : offsetMetadata(clamped);
+    /**
+     * Leader: moves the high watermark up to {@code candidate}, clamped to [log start offset, log end offset]; never
+     * down (Kafka's {@code maybeIncrementHighWatermark}). True if it moved.
+     */
+    public boolean maybeIncrementHighWatermark(long candidate) {
+        lock.lock();
+        try {
+            long clamped = clampToLog(candidate);
+            if (clamped <= highWatermark.offset()) {
+                return false;
+            }
+            setHighWatermark(clamped);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Follower: takes the leader's high watermark, clamped to [log start offset, log end offset] (Kafka's
+     * {@code maybeUpdateHighWatermark}: a new leader's may be lower than the one it follows).
+     */
+    public void updateHighWatermark(long leaderHighWatermark) {
+        lock.lock();
+        try {
+            setHighWatermark(clampToLog(leaderHighWatermark));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long clampToLog(long offset) {
+        return Math.min(Math.max(offset, logStartOffset), logEnd.offset());
+    }
+
+    /** The one place the high watermark is written (besides truncation and rolls); lock held. */
+    private void setHighWatermark(long offset) {
+        highWatermark = offset == logEnd.offset() ? logEnd : offsetMetadata(offset);
     }
 
     long recoveryPoint() {
@@ -416,6 +486,16 @@ public final class PartitionLog {
 
     public List<ActiveProducer> activeProducers() {
         return producerState.activeProducers();
+    }
+
+    /** Forgets producers idle for expirationMs (see {@link ProducerIdExpiration}); returns how many. */
+    int removeExpiredProducers(long expirationMs) {
+        lock.lock();
+        try {
+            return closed ? 0 : producerState.removeExpiredProducers(time.milliseconds(), expirationMs);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Fsyncs everything appended so far. */
@@ -511,7 +591,7 @@ public final class PartitionLog {
         }
         logStartOffset = Math.max(logStartOffset, segments.firstKey());
         if (highWatermark.offset() < logStartOffset) {
-            updateHighWatermark(logStartOffset);
+            setHighWatermark(clampToLog(logStartOffset));
         }
     }
 

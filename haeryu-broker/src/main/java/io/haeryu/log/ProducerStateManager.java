@@ -124,6 +124,18 @@ final class ProducerStateManager {
         }
     }
 
+    /** Forgets the producers that expired by nowMs (see {@link ProducerIdExpiration}); returns how many. */
+    int removeExpiredProducers(long nowMs, long expirationMs) {
+        int removed = 0;
+        for (var entries = producers.values().iterator(); entries.hasNext(); ) {
+            if (entries.next().isExpired(nowMs, expirationMs)) {
+                entries.remove();
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     List<ActiveProducer> activeProducers() {
         List<ActiveProducer> result = new ArrayList<>(producers.size());
         for (ProducerStateEntry entry : producers.values()) {
@@ -184,6 +196,11 @@ final class ProducerStateManager {
         for (int i = 0; i < offsets.size() - SNAPSHOTS_TO_KEEP; i++) {
             Files.deleteIfExists(LogFileNames.file(dir, offsets.get(i), LogFileNames.SNAPSHOT_SUFFIX).toPath());
         }
+    }
+
+    /** Drops every producer and every snapshot: the log was emptied (a follower starting over at the leader's start). */
+    void truncateFully() throws IOException {
+        loadLatestSnapshot(-1);
     }
 
     /**

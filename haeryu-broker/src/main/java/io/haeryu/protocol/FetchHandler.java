@@ -58,7 +58,27 @@ final class FetchHandler implements RequestHandler<FetchRequest> {
     }
 
     /** One pass over the requested partitions. */
-    private record ReadPass(FetchResponseData data, long bytes, boolean anyError, List<TopicPartition> partitions) {
+    private record ReadPass(FetchResponseData data, long bytes, boolean anyError, List<TopicPartition> partitions,
+                            List<ReadBound> bounds) {
+
+        /** True if a partition has moved past what this pass read (or changed leadership): worth reading again. */
+        boolean outdated(boolean fromFollower) {
+            for (ReadBound b : bounds) {
+                if (!b.partition().isLeader() || b.partition().leaderEpoch() != b.leaderEpoch()
+                    || readLimit(b.partition(), fromFollower) != b.limit()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** How far a pass could read a partition: the log end for a follower, the high watermark for a consumer. */
+    private record ReadBound(Partition partition, int leaderEpoch, long limit) {
+    }
+
+    private static long readLimit(Partition partition, boolean fromFollower) {
+        return fromFollower ? partition.log().logEndOffset() : partition.highWatermark();
     }
 
     @Override
@@ -77,26 +97,28 @@ final class FetchHandler implements RequestHandler<FetchRequest> {
         }
         CompletableFuture<AbstractResponse> response = new CompletableFuture<>();
         long deadline = System.nanoTime() + req.maxWaitMs() * 1_000_000L;
-        park(req, version, replicaId, first.partitions(), deadline, response);
+        park(req, version, replicaId, first, deadline, response);
         return response;
     }
 
-    private void park(FetchRequestData req, short version, int replicaId, List<TopicPartition> partitions,
+    private void park(FetchRequestData req, short version, int replicaId, ReadPass previous,
                       long deadlineNanos, CompletableFuture<AbstractResponse> response) {
         long waitMs = Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000L);
-        replicas.fetchPurgatory().await(partitions, waitMs, () -> delayedReads.execute(() -> {
-            try {
-                ReadPass pass = read(req, version, replicaId);
-                boolean expired = System.nanoTime() >= deadlineNanos;
-                if (expired || pass.bytes() >= req.minBytes() || pass.anyError()) {
-                    response.complete(FetchResponse.of(pass.data()));
-                } else {
-                    park(req, version, replicaId, pass.partitions(), deadlineNanos, response);
+        List<TopicPartition> partitions = previous.partitions();
+        replicas.fetchPurgatory().await(partitions, waitMs, () -> previous.outdated(replicaId >= 0),
+            () -> delayedReads.execute(() -> {
+                try {
+                    ReadPass pass = read(req, version, replicaId);
+                    boolean expired = System.nanoTime() >= deadlineNanos;
+                    if (expired || pass.bytes() >= req.minBytes() || pass.anyError()) {
+                        response.complete(FetchResponse.of(pass.data()));
+                    } else {
+                        park(req, version, replicaId, pass, deadlineNanos, response);
+                    }
+                } catch (RuntimeException e) {
+                    response.completeExceptionally(e);
                 }
-            } catch (RuntimeException e) {
-                response.completeExceptionally(e);
-            }
-        }));
+            }));
     }
 
     private ReadPass read(FetchRequestData req, short version, int replicaId) {
@@ -106,6 +128,7 @@ final class FetchHandler implements RequestHandler<FetchRequest> {
         MetadataImage image = metadata.image();
         FetchResponseData data = new FetchResponseData().setSessionId(0);
         List<TopicPartition> partitions = new ArrayList<>();
+        List<ReadBound> bounds = new ArrayList<>();
         long remaining = version >= 3 ? req.maxBytes() : Integer.MAX_VALUE;
         long bytes = 0;
         boolean anyError = false;
@@ -130,7 +153,13 @@ final class FetchHandler implements RequestHandler<FetchRequest> {
                     }
                     Partition partition = replicas.leaderPartition(topic, p.partition());
                     LeaderEpochs.check(p.currentLeaderEpoch(), partition);
+                    if (fromFollower) {
+                        // Before anything is read or recorded: only this partition's followers fetch as replicas.
+                        partition.ensureFollower(replicaId, p.currentLeaderEpoch() >= 0);
+                    }
                     partitions.add(partition.topicPartition());
+                    int epochAtRead = partition.leaderEpoch();
+                    long limitAtRead = readLimit(partition, fromFollower);
                     int limit = (int) Math.min(p.partitionMaxBytes(), Math.max(0, remaining));
                     LogReadInfo info;
                     if (fromFollower) {
@@ -143,11 +172,13 @@ final class FetchHandler implements RequestHandler<FetchRequest> {
                             tr.partitions().add(pd);
                             continue;
                         }
-                        partition.updateFollowerFetchState(replicaId, p.fetchOffset(), System.currentTimeMillis());
+                        partition.updateFollowerFetchState(replicaId, p.fetchOffset(), p.logStartOffset(),
+                            System.currentTimeMillis());
                         info = partition.readForFollower(p.fetchOffset(), limit, bytes == 0);
                     } else {
                         info = partition.read(p.fetchOffset(), limit, bytes == 0);
                     }
+                    bounds.add(new ReadBound(partition, epochAtRead, limitAtRead));
                     int size = info.records().sizeInBytes();
                     bytes += size;
                     remaining -= size;
@@ -166,7 +197,7 @@ final class FetchHandler implements RequestHandler<FetchRequest> {
             }
             data.responses().add(tr);
         }
-        return new ReadPass(data, bytes, anyError, partitions);
+        return new ReadPass(data, bytes, anyError, partitions, bounds);
     }
 
     /**

@@ -12,7 +12,7 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * {@code acks=all} appends waiting for the ISR: one completes when the leader's high watermark passes its last
- * offset (every in-sync replica has it), with NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR has meanwhile shrunk
+ * offset (every in-sync replica has it), with NOT_ENOUGH_REPLICAS_AFTER_APPEND if the (maximal) ISR has meanwhile shrunk
  * below {@code min.insync.replicas} (Kafka's rule: the records are written but not as durable as asked); with
  * NOT_LEADER_OR_FOLLOWER if this broker stops leading first (the producer retries at the new leader, and an
  * idempotent producer's retry is recognised there); with REQUEST_TIMED_OUT after the request's timeout.
@@ -63,7 +63,7 @@ public final class DelayedProduce {
         }
         boolean leader = partition.isLeader();
         long highWatermark = partition.highWatermark();
-        int isrSize = partition.isr().size();
+        int isrSize = partition.maximalIsr().size(); // Kafka counts the maximal ISR here
         for (Waiter waiter : set) {
             if (!leader) {
                 complete(tp, waiter, Errors.NOT_LEADER_OR_FOLLOWER);

@@ -9,12 +9,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * Fetches waiting for data (long polling with {@code max.wait.ms}/{@code min.bytes}). A waiter is woken once:
  * by the first append to one of its partitions, or by its deadline, whichever comes first; the fetch handler
- * then reads again and answers.
+ * then reads again and answers. As in Kafka's {@code tryCompleteElseWatch}, the waiter's condition is checked again
+ * once it is registered: an append that landed between the caller's read and the registration has already sent
+ * its wake-up, and without the second check the fetch would sleep until its deadline.
  */
 public final class FetchPurgatory {
 
@@ -37,14 +40,26 @@ public final class FetchPurgatory {
         this.timer = timer;
     }
 
-    /** Parks {@code onWake} until data arrives on one of {@code partitions} or {@code maxWaitMs} passes. */
-    public void await(Collection<TopicPartition> partitions, long maxWaitMs, Runnable onWake) {
+    /**
+     * Parks {@code onWake} until data arrives on one of {@code partitions} or {@code maxWaitMs} passes; wakes it at
+     * once if {@code changedSinceRead} (what the caller read is no longer current) holds after registering.
+     */
+    public void await(Collection<TopicPartition> partitions, long maxWaitMs, BooleanSupplier changedSinceRead,
+                      Runnable onWake) {
         Waiter waiter = new Waiter(onWake);
         waiter.partitions = List.copyOf(partitions);
         for (TopicPartition tp : waiter.partitions) {
-            waiters.computeIfAbsent(tp, k -> ConcurrentHashMap.newKeySet()).add(waiter);
+            // Added inside compute: fire() drops empty sets, and an add outside could land in a dropped one.
+            waiters.compute(tp, (k, set) -> {
+                Set<Waiter> result = set == null ? ConcurrentHashMap.newKeySet() : set;
+                result.add(waiter);
+                return result;
+            });
         }
         waiter.deadline = timer.schedule(() -> fire(waiter), maxWaitMs, TimeUnit.MILLISECONDS);
+        if (changedSinceRead.getAsBoolean()) {
+            fire(waiter);
+        }
     }
 
     /** Called after an append (or a high-watermark move) on {@code tp}. */
@@ -67,13 +82,10 @@ public final class FetchPurgatory {
             deadline.cancel(false);
         }
         for (TopicPartition tp : waiter.partitions) {
-            Set<Waiter> set = waiters.get(tp);
-            if (set != null) {
+            waiters.computeIfPresent(tp, (k, set) -> {
                 set.remove(waiter);
-                if (set.isEmpty()) {
-                    waiters.remove(tp, set);
-                }
-            }
+                return set.isEmpty() ? null : set;
+            });
         }
         waiter.onWake.run();
     }

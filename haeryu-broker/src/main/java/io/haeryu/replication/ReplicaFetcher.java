@@ -1,6 +1,7 @@
 package io.haeryu.replication;
 
 import io.haeryu.cluster.BrokerRegistration;
+import io.haeryu.config.Listener;
 import io.haeryu.log.LeaderEpochFileCache;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -10,18 +11,23 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.FetchResponseData;
-import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.ListOffsetsResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,16 +42,29 @@ import org.slf4j.LoggerFactory;
  * the leader's history (KIP-320). Then we cut the log to where both histories agree, the smaller of the leader's
  * end offset for that epoch and ours, and fetch again; the leader checks again, so several rounds converge on the
  * common prefix.
+ *
+ * <p>The leader's log start offset comes with every answer and the follower's moves up to it, so DeleteRecords and
+ * retention hold on every replica. A fetch offset the leader answers OFFSET_OUT_OF_RANGE is handled as Kafka's
+ * {@code fetchOffsetAndTruncate}: the fetcher asks the leader for its log start (ListOffsets, earliest); if our log
+ * ends below it, nothing can be continued and the log starts over, empty, at the leader's log start (a new replica
+ * of a partition whose early records were deleted, a replica down longer than retention); otherwise the tail above
+ * our high watermark, which the leader cannot place in its history, is cut.
+ *
+ * <p>Failures are per partition, as in Kafka's fetcher: an error code or an exception for one partition holds back
+ * that partition alone for a while ({@code replica.fetch.backoff.ms} after an exception, briefly after an error
+ * code such as an epoch the leader has not applied yet); the others go on in the next round. Only a failure of the
+ * connection or of the whole response backs off the fetcher.
  */
 final class ReplicaFetcher implements Runnable, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaFetcher.class);
     private static final short FETCH_VERSION = 12;
+    private static final short LIST_OFFSETS_VERSION = 7;
     /** Pause after a partition-level error such as an epoch the leader has not applied yet. */
     private static final long EPOCH_ERROR_BACKOFF_MS = 50;
 
-    /** Fetch tuning, from the broker config. */
-    record Settings(int maxWaitMs, int maxBytesPerPartition, int maxBytes, long backoffMs) {
+    /** Fetch tuning, from the broker config, and the leader's listener to connect to (inter.broker.listener.name). */
+    record Settings(int maxWaitMs, int maxBytesPerPartition, int maxBytes, long backoffMs, String listenerName) {
     }
 
     private final int localBrokerId;
@@ -53,6 +72,8 @@ final class ReplicaFetcher implements Runnable, AutoCloseable {
     private final IntFunction<Optional<BrokerRegistration>> brokers;
     private final Settings settings;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    /** Partitions held back after a failure, until a System.nanoTime() deadline. */
+    private final Map<TopicPartition, Long> delayedUntilNanos = new ConcurrentHashMap<>();
     private final Thread thread;
     private final Object wakeup = new Object();
     private volatile boolean running = true;
@@ -76,6 +97,7 @@ final class ReplicaFetcher implements Runnable, AutoCloseable {
 
     void add(Partition partition) {
         partitions.put(partition.topicPartition(), partition);
+        delayedUntilNanos.remove(partition.topicPartition()); // a new epoch: try at once
         synchronized (wakeup) {
             wakeup.notifyAll();
         }
@@ -83,6 +105,7 @@ final class ReplicaFetcher implements Runnable, AutoCloseable {
 
     void remove(TopicPartition tp) {
         partitions.remove(tp);
+        delayedUntilNanos.remove(tp);
     }
 
     @Override
@@ -109,8 +132,12 @@ final class ReplicaFetcher implements Runnable, AutoCloseable {
         }
     }
 
-    private void fetchOnce() throws IOException {
-        Map<TopicPartition, Partition> round = new HashMap<>(partitions);
+    void fetchOnce() throws IOException, InterruptedException {
+        Map<TopicPartition, Partition> round = roundPartitions(System.nanoTime());
+        if (round.isEmpty()) {
+            awaitFirstDelayEnd();
+            return;
+        }
         Map<TopicPartition, Integer> epochs = new HashMap<>();
         LinkedHashMap<TopicPartition, FetchRequest.PartitionData> data = new LinkedHashMap<>();
         for (Partition p : round.values()) {
@@ -123,11 +150,40 @@ final class ReplicaFetcher implements Runnable, AutoCloseable {
         }
         FetchRequest request = FetchRequest.Builder.forReplica(FETCH_VERSION, localBrokerId, -1, settings.maxWaitMs(), 1, data)
             .setMaxBytes(settings.maxBytes()).build(FETCH_VERSION);
-        FetchResponse response = send(request);
+        FetchResponse response = (FetchResponse) send(request);
         if (response.error() != Errors.NONE) {
             throw new IOException("fetch failed: " + response.error());
         }
-        boolean backOff = false;
+        handleResponse(response, round, epochs);
+    }
+
+    /** The partitions to fetch now: all but those held back after a failure. */
+    Map<TopicPartition, Partition> roundPartitions(long nowNanos) {
+        Map<TopicPartition, Partition> round = new HashMap<>();
+        for (Map.Entry<TopicPartition, Partition> e : partitions.entrySet()) {
+            Long until = delayedUntilNanos.get(e.getKey());
+            if (until == null || nowNanos - until >= 0) {
+                delayedUntilNanos.remove(e.getKey(), until);
+                round.put(e.getKey(), e.getValue());
+            }
+        }
+        return round;
+    }
+
+    /** Every partition is held back: wait for the first to be due (or for a partition to be added). */
+    private void awaitFirstDelayEnd() throws InterruptedException {
+        long now = System.nanoTime();
+        long waitNanos = delayedUntilNanos.values().stream().mapToLong(until -> until - now).min().orElse(0);
+        if (waitNanos > 0) {
+            synchronized (wakeup) {
+                wakeup.wait(Math.max(1, waitNanos / 1_000_000));
+            }
+        }
+    }
+
+    /** Applies each partition's answer on its own: one partition's failure holds back only that partition. */
+    void handleResponse(FetchResponse response, Map<TopicPartition, Partition> round, Map<TopicPartition, Integer> epochs)
+            throws IOException {
         for (FetchResponseData.FetchableTopicResponse topic : response.data().responses()) {
             for (FetchResponseData.PartitionData pd : topic.partitions()) {
                 TopicPartition tp = new TopicPartition(topic.topic(), pd.partitionIndex());
@@ -135,24 +191,28 @@ final class ReplicaFetcher implements Runnable, AutoCloseable {
                 if (partition == null || partitions.get(tp) != partition) {
                     continue; // stopped following it meanwhile
                 }
-                backOff |= !handle(partition, epochs.get(tp), pd);
+                try {
+                    if (!handle(partition, epochs.get(tp), pd)) {
+                        delay(tp, EPOCH_ERROR_BACKOFF_MS);
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("Replicating {} from broker {} failed; retrying it in {} ms: {}", tp, leaderId,
+                        settings.backoffMs(), e.toString());
+                    delay(tp, settings.backoffMs());
+                }
             }
-        }
-        if (backOff) {
-            sleep(EPOCH_ERROR_BACKOFF_MS);
         }
     }
 
+    private void delay(TopicPartition tp, long ms) {
+        delayedUntilNanos.put(tp, System.nanoTime() + ms * 1_000_000L);
+    }
+
     /** Applies one partition's answer; false if it was an error worth a pause. */
-    private boolean handle(Partition partition, int fetchEpoch, FetchResponseData.PartitionData pd) {
+    private boolean handle(Partition partition, int fetchEpoch, FetchResponseData.PartitionData pd) throws IOException {
         Errors error = Errors.forCode(pd.errorCode());
-        if (error == Errors.OFFSET_OUT_OF_RANGE && partition.log().logEndOffset() > partition.log().highWatermark()) {
-            // The leader cannot place our tail in its history (its epochs do not reach back to ours): keep only what
-            // we know was committed, and let the next fetch check again from there.
-            log.info("{}: fetch offset {} out of range at leader {}; truncating to the high watermark {}",
-                partition.topicPartition(), partition.log().logEndOffset(), leaderId, partition.log().highWatermark());
-            partition.truncateAsFollower(fetchEpoch, partition.log().highWatermark());
-            return true;
+        if (error == Errors.OFFSET_OUT_OF_RANGE) {
+            return handleOutOfRange(partition, fetchEpoch);
         }
         if (error != Errors.NONE) {
             log.debug("Fetch of {} from broker {} answered {}", partition.topicPartition(), leaderId, error);
@@ -171,13 +231,61 @@ final class ReplicaFetcher implements Runnable, AutoCloseable {
             return true;
         }
         MemoryRecords records = (MemoryRecords) FetchResponse.recordsOrFail(pd);
-        partition.appendAsFollower(fetchEpoch, records, pd.highWatermark());
+        partition.appendAsFollower(fetchEpoch, records, pd.highWatermark(), pd.logStartOffset());
         return true;
     }
 
-    private FetchResponse send(FetchRequest request) throws IOException {
+    /**
+     * Kafka's {@code fetchOffsetAndTruncate} for an OFFSET_OUT_OF_RANGE answer: below the leader's log start, start
+     * over there; else cut what lies above our high watermark. False if neither applies (or the leader's log start
+     * could not be had), for a pause.
+     */
+    private boolean handleOutOfRange(Partition partition, int fetchEpoch) throws IOException {
+        long logEnd = partition.log().logEndOffset();
+        long leaderLogStart = leaderLogStartOffset(partition, fetchEpoch);
+        if (leaderLogStart > logEnd) {
+            log.info("{}: log end offset {} is below leader {}'s log start offset {}; starting over from there",
+                partition.topicPartition(), logEnd, leaderId, leaderLogStart);
+            partition.truncateFullyAsFollower(fetchEpoch, leaderLogStart);
+            return true;
+        }
+        long highWatermark = partition.log().highWatermark();
+        if (leaderLogStart >= 0 && logEnd > highWatermark) {
+            // The leader cannot place our tail in its history (its epochs do not reach back to ours): keep only what
+            // we know was committed, and let the next fetch check again from there.
+            log.info("{}: fetch offset {} out of range at leader {}; truncating to the high watermark {}",
+                partition.topicPartition(), logEnd, leaderId, highWatermark);
+            partition.truncateAsFollower(fetchEpoch, highWatermark);
+            return true;
+        }
+        log.debug("Fetch of {} from broker {} answered OFFSET_OUT_OF_RANGE at {} (leader log start {})",
+            partition.topicPartition(), leaderId, logEnd, leaderLogStart);
+        return false;
+    }
+
+    /** The leader's log start offset by ListOffsets (earliest) as this replica, or -1 if it answered an error. */
+    private long leaderLogStartOffset(Partition partition, int fetchEpoch) throws IOException {
+        TopicPartition tp = partition.topicPartition();
+        ListOffsetsRequest request = ListOffsetsRequest.Builder.forReplica(LIST_OFFSETS_VERSION, localBrokerId)
+            .setTargetTimes(List.of(new ListOffsetsRequestData.ListOffsetsTopic().setName(tp.topic())
+                .setPartitions(List.of(new ListOffsetsRequestData.ListOffsetsPartition()
+                    .setPartitionIndex(tp.partition()).setCurrentLeaderEpoch(fetchEpoch)
+                    .setTimestamp(ListOffsetsRequest.EARLIEST_TIMESTAMP)))))
+            .build(LIST_OFFSETS_VERSION);
+        ListOffsetsResponse response = (ListOffsetsResponse) send(request);
+        for (ListOffsetsResponseData.ListOffsetsTopicResponse topic : response.data().topics()) {
+            for (ListOffsetsResponseData.ListOffsetsPartitionResponse p : topic.partitions()) {
+                if (topic.name().equals(tp.topic()) && p.partitionIndex() == tp.partition()) {
+                    return p.errorCode() == Errors.NONE.code() ? p.offset() : -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private AbstractResponse send(AbstractRequest request) throws IOException {
         ensureConnected();
-        RequestHeader header = new RequestHeader(ApiKeys.FETCH, request.version(),
+        RequestHeader header = new RequestHeader(request.apiKey(), request.version(),
             "haeryu-replica-fetcher-" + localBrokerId, correlationId++);
         ByteBuffer payload = request.serializeWithHeader(header);
         ByteBuffer frame = ByteBuffer.allocate(4 + payload.remaining()).putInt(payload.remaining()).put(payload);
@@ -189,15 +297,17 @@ final class ReplicaFetcher implements Runnable, AutoCloseable {
         }
         byte[] body = new byte[size];
         in.readFully(body);
-        return (FetchResponse) AbstractResponse.parseResponse(ByteBuffer.wrap(body), header);
+        return AbstractResponse.parseResponse(ByteBuffer.wrap(body), header);
     }
 
     private void ensureConnected() throws IOException {
         if (socket != null) {
             return;
         }
-        BrokerRegistration leader = brokers.apply(leaderId)
+        BrokerRegistration registration = brokers.apply(leaderId)
             .orElseThrow(() -> new IOException("broker " + leaderId + " is not registered"));
+        Listener leader = registration.endpoint(settings.listenerName()).orElseThrow(() -> new IOException(
+            "broker " + leaderId + " has no endpoint for inter-broker listener " + settings.listenerName()));
         Socket s = new Socket();
         try {
             s.connect(new InetSocketAddress(leader.host(), leader.port()), 10_000);
@@ -211,7 +321,7 @@ final class ReplicaFetcher implements Runnable, AutoCloseable {
         socket = s;
         in = new DataInputStream(new java.io.BufferedInputStream(s.getInputStream(), 64 * 1024));
         out = s.getOutputStream();
-        log.info("Broker {} fetching from leader {} at {}", localBrokerId, leaderId, leader.endpoint());
+        log.info("Broker {} fetching from leader {} at {}", localBrokerId, leaderId, leader);
     }
 
     private void disconnect() {

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +22,7 @@ import java.util.function.IntFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
@@ -64,6 +66,11 @@ public final class ReplicaManager implements AutoCloseable {
         public void isrChangeWanted(Partition partition, int leaderEpoch, List<Integer> newIsr) {
             isrManager.submit(partition, leaderEpoch, newIsr);
         }
+
+        @Override
+        public void lowWatermarkAdvanced(Partition partition) {
+            fetchPurgatory.dataArrived(partition.topicPartition());
+        }
     };
 
     public ReplicaManager(int brokerId, BrokerConfig config, LogManager logManager, FetchPurgatory fetchPurgatory,
@@ -78,7 +85,7 @@ public final class ReplicaManager implements AutoCloseable {
         this.fetchers = new ReplicaFetcherManager(brokerId, brokers, new ReplicaFetcher.Settings(
             config.getInt(BrokerConfig.REPLICA_FETCH_WAIT_MAX_MS), config.getInt(BrokerConfig.REPLICA_FETCH_MAX_BYTES),
             config.getInt(BrokerConfig.REPLICA_FETCH_RESPONSE_MAX_BYTES),
-            config.getInt(BrokerConfig.REPLICA_FETCH_BACKOFF_MS)));
+            config.getInt(BrokerConfig.REPLICA_FETCH_BACKOFF_MS), config.interBrokerListenerName()));
         this.scheduler = scheduler;
     }
 
@@ -131,6 +138,49 @@ public final class ReplicaManager implements AutoCloseable {
 
     public Collection<Partition> partitions() {
         return partitions.values();
+    }
+
+    /**
+     * Completes once the partition's low watermark (see {@link Partition#lowWatermark}) reaches {@code offset}, as
+     * Kafka's DeleteRecords waits for the replicas; with NotLeaderOrFollowerException if this broker stops leading,
+     * with a TimeoutException after {@code timeoutMs}. Waits in the fetch purgatory, woken by the partition's
+     * changes.
+     */
+    public CompletableFuture<Long> awaitLowWatermark(Partition partition, long offset, long timeoutMs) {
+        CompletableFuture<Long> reached = new CompletableFuture<>();
+        watchLowWatermark(partition, offset, System.nanoTime() + timeoutMs * 1_000_000L, reached);
+        return reached;
+    }
+
+    private void watchLowWatermark(Partition partition, long offset, long deadlineNanos, CompletableFuture<Long> reached) {
+        try {
+            long low = partition.lowWatermark();
+            if (low >= offset) {
+                reached.complete(low);
+                return;
+            }
+        } catch (RuntimeException e) {
+            reached.completeExceptionally(e);
+            return;
+        }
+        long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000L;
+        if (remainingMs <= 0) {
+            reached.completeExceptionally(new TimeoutException("The replicas of " + partition.topicPartition()
+                + " did not reach log start offset " + offset + " in time"));
+            return;
+        }
+        fetchPurgatory.await(List.of(partition.topicPartition()), remainingMs,
+            () -> lowWatermarkDecided(partition, offset),
+            () -> watchLowWatermark(partition, offset, deadlineNanos, reached));
+    }
+
+    /** True if the wait is over: the low watermark reached the offset, or this broker no longer leads. */
+    private static boolean lowWatermarkDecided(Partition partition, long offset) {
+        try {
+            return partition.lowWatermark() >= offset;
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     /** Effective min.insync.replicas of a topic. */

@@ -48,9 +48,9 @@ class ReplicaLogTest {
     void followerKeepsTheLeadersOffsetsEpochsAndProducerState() {
         PartitionLog leader = leaderSupport.startManager(SMALL_SEGMENTS).getOrCreateLog(TP, TOPIC_ID, SMALL_SEGMENTS);
         PartitionLog follower = followerSupport.startManager(SMALL_SEGMENTS).getOrCreateLog(TP, TOPIC_ID, SMALL_SEGMENTS);
-        leader.appendAsLeader(records(1000L, "a", "b"), 3);
+        leader.appendAsLeader(records(LogTestSupport.START_MS, "a", "b"), 3);
         leader.appendAsLeader(idempotent(42L, (short) 0, 0, "c"), 3);
-        leader.appendAsLeader(records(1000L, "d"), 5);
+        leader.appendAsLeader(records(LogTestSupport.START_MS, "d"), 5);
 
         LogAppendInfo info = follower.appendAsFollower(fetch(leader, 0));
 
@@ -138,5 +138,50 @@ class ReplicaLogTest {
         // (Epoch 6 had no batch, so only a checkpoint could have told.)
         assertThat(reopened.epochCache().entries()).isEqualTo(List.of(
             new LeaderEpochFileCache.EpochOffset(2, 0), new LeaderEpochFileCache.EpochOffset(4, 2)));
+    }
+    @Test
+    void followerBelowTheLeadersLogStartStartsOverThere() {
+        PartitionLog leader = leaderSupport.startManager(SMALL_SEGMENTS).getOrCreateLog(TP, TOPIC_ID, SMALL_SEGMENTS);
+        LogManager followerManager = followerSupport.startManager(SMALL_SEGMENTS);
+        PartitionLog follower = followerManager.getOrCreateLog(TP, TOPIC_ID, SMALL_SEGMENTS);
+        for (int i = 0; i < 8; i++) {
+            leader.appendAsLeader(idempotent(9L, (short) 0, i, "v" + i), 1);
+        }
+        follower.appendAsFollower(fetch(leader, 0));
+        follower.truncateTo(2); // the follower has only "v0", "v1"
+        leader.updateHighWatermark(leader.logEndOffset());
+        leader.deleteRecordsBefore(5);
+
+        follower.truncateFullyAndStartAt(leader.logStartOffset());
+
+        assertThat(follower.logStartOffset()).isEqualTo(5);
+        assertThat(follower.logEndOffset()).isEqualTo(5);
+        assertThat(follower.highWatermark()).isEqualTo(5);
+        assertThat(follower.epochCache().entries()).isEmpty();
+        follower.appendAsFollower(fetch(leader, 5));
+        follower.updateHighWatermark(follower.logEndOffset());
+        assertThat(readAll(follower)).containsExactly("v5", "v6", "v7");
+        assertThat(follower.epochCache().entries()).containsExactly(new LeaderEpochFileCache.EpochOffset(1, 5));
+        // The producer's state came back with its batches: a retry of its last batch is recognised.
+        assertThat(follower.appendAsLeader(idempotent(9L, (short) 0, 7, "v7"), 2).duplicate()).isTrue();
+
+        followerManager.close();
+        PartitionLog reopened = followerSupport.startManager(SMALL_SEGMENTS).getLog(TP).orElseThrow();
+        assertThat(reopened.logStartOffset()).isEqualTo(5);
+        reopened.updateHighWatermark(reopened.logEndOffset());
+        assertThat(readAll(reopened)).containsExactly("v5", "v6", "v7");
+    }
+
+    @Test
+    void leaderHighWatermarkOnlyGrows() {
+        PartitionLog log = leaderSupport.startManager(SMALL_SEGMENTS).getOrCreateLog(TP, TOPIC_ID, SMALL_SEGMENTS);
+        log.appendAsLeader(records(1000L, "a", "b", "c", "d"), 1);
+
+        assertThat(log.maybeIncrementHighWatermark(3)).isTrue();
+        assertThat(log.maybeIncrementHighWatermark(2)).isFalse();
+        assertThat(log.maybeIncrementHighWatermark(3)).isFalse();
+        assertThat(log.highWatermark()).isEqualTo(3);
+        assertThat(log.maybeIncrementHighWatermark(99)).isTrue(); // bounded by the log end
+        assertThat(log.highWatermark()).isEqualTo(4);
     }
 }

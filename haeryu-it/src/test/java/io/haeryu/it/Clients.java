@@ -12,11 +12,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -71,6 +73,27 @@ public final class Clients {
     public static long latestOffset(Admin admin, TopicPartition tp) throws Exception {
         return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp)
                 .get(30, TimeUnit.SECONDS).offset();
+    }
+
+    public static long earliestOffset(Admin admin, TopicPartition tp) throws Exception {
+        return admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp)
+                .get(30, TimeUnit.SECONDS).offset();
+    }
+
+    /** Sends {@code count} records "v-0".. "v-(count-1)" (key "k") to {@code tp} with acks=all and waits for them. */
+    public static void produceValues(String bootstrap, TopicPartition tp, int count) {
+        try (KafkaProducer<String, String> producer = producer(bootstrap, Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), "k", "v-" + i));
+            }
+            producer.flush();
+        }
+    }
+
+    /** DeleteRecords before {@code offset}; returns the low watermark the broker answers. */
+    public static long deleteRecordsBefore(Admin admin, TopicPartition tp, long offset) throws Exception {
+        return admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(offset))).lowWatermarks().get(tp)
+                .get(30, TimeUnit.SECONDS).lowWatermark();
     }
 
     /**

@@ -94,14 +94,15 @@ class MutationFuzzTest {
     @Test
     void mutatedClientRequestsNeitherKillTheBrokerNorChangeStoredRecords() throws Exception {
         long seed = Long.getLong("haeryu.fuzz.seed", new Random().nextLong());
-        int brokerPort = BrokerProcess.freePort();
-        proxy = new RecordingProxy(brokerPort);
-        broker = BrokerProcess.startOnPort(Map.of(
+        proxy = new RecordingProxy();
+        broker = BrokerProcess.prepare(Map.of(
             "advertised.listeners", "PLAINTEXT://127.0.0.1:" + proxy.port(),
             "auto.create.topics.enable", "false",
             "num.partitions", "1",
-            "group.initial.rebalance.delay.ms", "0"), brokerPort);
-        String direct = "127.0.0.1:" + brokerPort;
+            "group.initial.rebalance.delay.ms", "0"));
+        proxy.forwardTo(broker.port());
+        broker.restart();
+        String direct = broker.bootstrap();
         String viaProxy = "127.0.0.1:" + proxy.port();
 
         List<ConsumerRecord<String, String>> known;

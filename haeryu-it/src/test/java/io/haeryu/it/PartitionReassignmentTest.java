@@ -193,6 +193,43 @@ class PartitionReassignmentTest {
     }
 
     @Test
+    void newReplicaStartsAtTheLeadersLogStartAfterDeleteRecords() throws Exception {
+        // An RF=1 partition on broker 0 whose first 100 records were deleted gets a second replica.
+        topic = Clients.uniqueTopic("deleted-head");
+        tp = new TopicPartition(topic, 0);
+        admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(0))))).all().get(30, TimeUnit.SECONDS);
+        Clients.produceValues(cluster.bootstrap(), tp, 200);
+        assertThat(Clients.deleteRecordsBefore(admin, tp, 100)).as("low watermark").isEqualTo(100);
+
+        Path json = Files.createTempFile("reassign-", ".json");
+        Files.writeString(json, "{\"version\":1,\"partitions\":[{\"topic\":\"" + topic
+            + "\",\"partition\":0,\"replicas\":[0,1],\"log_dirs\":[\"any\",\"any\"]}]}");
+        ToolProcess.Result execute = reassignTool("--execute", "--reassignment-json-file", json.toString());
+        assertThat(execute.exitCode()).as("--execute: %s %s", execute.stdout(), execute.stderr()).isZero();
+        java.util.concurrent.atomic.AtomicReference<ToolProcess.Result> last = new java.util.concurrent.atomic.AtomicReference<>();
+        awaitTrue("--verify to report completion", () -> {
+            ToolProcess.Result verify = reassignTool("--verify", "--reassignment-json-file", json.toString());
+            last.set(verify);
+            return verify.exitCode() == 0 && verify.stdout().contains("Reassignment of partition " + tp + " is completed");
+        }, last);
+        Files.deleteIfExists(json);
+        TestCluster.awaitPartition(admin, topic, 0, BOUND, "have both replicas in sync",
+            info -> TestCluster.isrIds(info).size() == 2);
+
+        // The new replica alone serves the partition: it holds 100..199.
+        cluster.broker(0).kill9();
+        TestCluster.awaitPartition(admin, topic, 0, BOUND, "be led by broker 1", info -> TestCluster.leaderId(info) == 1);
+        assertThat(Clients.earliestOffset(admin, tp)).isEqualTo(100);
+        List<ConsumerRecord<String, String>> records = Clients.readAll(cluster.bootstrap(), List.of(tp),
+            Duration.ofSeconds(60));
+        assertThat(records).hasSize(100);
+        for (int i = 0; i < 100; i++) {
+            assertThat(records.get(i).offset()).isEqualTo(100 + i);
+            assertThat(records.get(i).value()).isEqualTo("v-" + (100 + i));
+        }
+    }
+
+    @Test
     void cancellationRevertsToTheOriginalReplicas() throws Exception {
         // The added replica is frozen (registered but paused, so it cannot catch up and the reassignment stays
         // pending); it must not be the controller, which has to answer.

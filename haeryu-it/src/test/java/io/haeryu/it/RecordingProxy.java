@@ -22,13 +22,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class RecordingProxy implements AutoCloseable {
 
     private final ServerSocket server;
-    private final int targetPort;
+    private volatile int targetPort = -1;
     private final List<byte[]> frames = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    public RecordingProxy(int targetPort) throws IOException {
-        this.targetPort = targetPort;
+    /** Listens at once; connections are forwarded once {@link #forwardTo} named the broker's port. */
+    public RecordingProxy() throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::acceptLoop, "recording-proxy-accept");
         acceptor.setDaemon(true);
@@ -37,6 +37,11 @@ public final class RecordingProxy implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** The broker port to forward to; set before the broker starts, so that its readiness check can pass. */
+    public void forwardTo(int brokerPort) {
+        this.targetPort = brokerPort;
     }
 
     /** The request frames recorded so far, in the order they arrived (per connection). */

@@ -130,6 +130,27 @@ class ReplicationFailoverTest {
     }
 
     @Test
+    void deleteRecordsSurvivesALeaderKill9() throws Exception {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        TestCluster.awaitPartition(admin, topic, 0, FAILOVER_BOUND, "have all three replicas in sync",
+            info -> TestCluster.isrIds(info).size() == 3);
+        Clients.produceValues(cluster.bootstrap(), tp, 200);
+        assertThat(Clients.deleteRecordsBefore(admin, tp, 100)).as("low watermark").isEqualTo(100);
+
+        int oldLeader = TestCluster.leaderId(TestCluster.describe(admin, topic, 0));
+        cluster.broker(oldLeader).kill9();
+        TestCluster.awaitPartition(admin, topic, 0, FAILOVER_BOUND, "have a new leader",
+            info -> TestCluster.leaderId(info) >= 0 && TestCluster.leaderId(info) != oldLeader);
+
+        assertThat(Clients.earliestOffset(admin, tp)).as("log start offset at the new leader").isEqualTo(100);
+        List<ConsumerRecord<String, String>> records = Clients.readAll(cluster.bootstrap(), List.of(tp),
+            Duration.ofSeconds(60));
+        assertThat(records).as("read from the beginning").hasSize(100);
+        assertThat(records.get(0).offset()).isEqualTo(100);
+        assertThat(records.get(0).value()).isEqualTo("v-100");
+    }
+
+    @Test
     void leaderKilledWithKill9LosesNoAcknowledgedRecord() throws Exception {
         try (Load load = startLoad()) {
             awaitAcks(load, 0, 200);
