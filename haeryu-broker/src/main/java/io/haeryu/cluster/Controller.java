@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *       last in-sync replica is elected when it returns), unless {@code unclean.leader.election.enable} lets any
  *       live replica lead, accepting the loss of what it lacks.</li>
  *   <li>Brokers that are gone are removed from every ISR at once, so {@code acks=all} does not wait
- *       {@code replica.lag.time.max.ms} for the leader to notice.</li>
+ *       {@code replica.lag.time.max.ms} for the leader to notice. So are replicas a broker reports offline after
+ *       one of its log directories failed; a partition led by one gets a new leader as above.</li>
  *   <li>Every periodic check ({@code leader.imbalance.check.interval.seconds}) with
  *       {@code auto.leader.rebalance.enable} moves leadership back to the preferred (first) replica when it is in
  *       the ISR.</li>
@@ -328,7 +329,8 @@ public final class Controller implements AutoCloseable {
             boolean unclean = (Boolean) TopicConfigs.resolve(config, topic.configs())
                 .get(TopicConfigs.UNCLEAN_LEADER_ELECTION_ENABLE);
             for (PartitionState state : topic.partitions()) {
-                Rules rules = new Rules(live, shuttingDown, unclean, preferred);
+                Rules rules = new Rules(live, shuttingDown, unclean, preferred,
+                    offlineReplicas(image, new TopicPartition(topic.name(), state.partition())));
                 if (state.reassigning() && state.isr().containsAll(state.targetReplicas())) {
                     try {
                         if (maybeCompleteReassignment(topic.name(), state.partition(), rules, epoch, epochZkVersion)) {
@@ -380,11 +382,28 @@ public final class Controller implements AutoCloseable {
         return false;
     }
 
-    /** What the controller weighs for one partition. */
-    record Rules(Set<Integer> live, Set<Integer> shuttingDown, boolean unclean, boolean preferred) {
-        boolean usable(int broker) {
-            return live.contains(broker) && !shuttingDown.contains(broker);
+    /**
+     * What the controller weighs for one partition; {@code offline} are the brokers whose replica of it is offline
+     * (a failed log directory): like dead brokers they neither lead nor stay in the ISR.
+     */
+    record Rules(Set<Integer> live, Set<Integer> shuttingDown, boolean unclean, boolean preferred, Set<Integer> offline) {
+        Rules(Set<Integer> live, Set<Integer> shuttingDown, boolean unclean, boolean preferred) {
+            this(live, shuttingDown, unclean, preferred, Set.of());
         }
+
+        boolean usable(int broker) {
+            return live.contains(broker) && !shuttingDown.contains(broker) && !offline.contains(broker);
+        }
+    }
+
+    private static Set<Integer> offlineReplicas(MetadataImage image, TopicPartition tp) {
+        Set<Integer> offline = new HashSet<>();
+        image.offlineReplicas().forEach((broker, partitions) -> {
+            if (partitions.contains(tp)) {
+                offline.add(broker);
+            }
+        });
+        return offline;
     }
 
     /** The state the partition should move to, or empty if it is fine as it is. */
@@ -406,7 +425,7 @@ public final class Controller implements AutoCloseable {
         if (clean.isPresent()) {
             return Optional.of(new ZkPayloads.LeaderAndIsr(clean.get(), nextEpoch, usableIsr));
         }
-        if (leader >= 0 && rules.live().contains(leader)) {
+        if (leader >= 0 && rules.live().contains(leader) && !rules.offline().contains(leader)) {
             // Shutting down with nobody in sync to take over: it keeps leading rather than taking the partition offline.
             return Optional.empty();
         }

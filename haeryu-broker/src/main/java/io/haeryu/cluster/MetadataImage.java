@@ -15,13 +15,15 @@ import org.apache.kafka.common.Uuid;
  * @param clusterId    null only in {@link #EMPTY}, before a store has read it
  * @param controllerId the controller's broker id, -1 if there is none
  * @param shuttingDownBrokers live brokers in controlled shutdown: the controller moves leadership away from them
+ * @param offlineReplicas per live broker, the partitions whose replica there is offline (a failed log directory)
  */
 public record MetadataImage(String clusterId,
                             Map<Integer, BrokerRegistration> brokers,
                             Map<String, TopicInfo> topicsByName,
                             Map<Uuid, TopicInfo> topicsById,
                             int controllerId,
-                            Set<Integer> shuttingDownBrokers) {
+                            Set<Integer> shuttingDownBrokers,
+                            Map<Integer, Set<TopicPartition>> offlineReplicas) {
 
     public static final int NO_CONTROLLER = -1;
 
@@ -29,11 +31,12 @@ public record MetadataImage(String clusterId,
 
     public MetadataImage(String clusterId, Map<Integer, BrokerRegistration> brokers, Map<String, TopicInfo> topicsByName,
                          Map<Uuid, TopicInfo> topicsById, int controllerId) {
-        this(clusterId, brokers, topicsByName, topicsById, controllerId, Set.of());
+        this(clusterId, brokers, topicsByName, topicsById, controllerId, Set.of(), Map.of());
     }
 
     public MetadataImage {
         shuttingDownBrokers = Set.copyOf(shuttingDownBrokers);
+        offlineReplicas = Map.copyOf(offlineReplicas);
         brokers = Map.copyOf(brokers);
         topicsByName = Map.copyOf(topicsByName);
         topicsById = Map.copyOf(topicsById);
@@ -49,6 +52,12 @@ public record MetadataImage(String clusterId,
 
     public Optional<PartitionState> partition(TopicPartition tp) {
         return topic(tp.topic()).flatMap(t -> t.partition(tp.partition()));
+    }
+
+    /** Whether the broker's replica of tp is offline (it lost its log directory). */
+    public boolean isReplicaOffline(int broker, TopicPartition tp) {
+        Set<TopicPartition> offline = offlineReplicas.get(broker);
+        return offline != null && offline.contains(tp);
     }
 
     public Optional<BrokerRegistration> broker(int id) {

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,13 +30,17 @@ final class MetadataImageLoader {
         Map<Uuid, TopicInfo> topicsById = new HashMap<>();
         int controllerId = MetadataImage.NO_CONTROLLER;
         Set<Integer> shuttingDown = new HashSet<>();
+        Map<Integer, Set<TopicPartition>> offlineReplicas = new HashMap<>();
         for (Map.Entry<String, byte[]> node : nodes.entrySet()) {
             String path = node.getKey();
             try {
                 String brokerId = ZkPaths.childName(ZkPaths.BROKER_IDS, path);
                 String topicName = ZkPaths.childName(ZkPaths.TOPICS, path);
                 String stopping = ZkPaths.childName(ZkPaths.CONTROLLED_SHUTDOWN, path);
-                if (stopping != null) {
+                String offline = ZkPaths.childName(ZkPaths.OFFLINE_REPLICAS, path);
+                if (offline != null) {
+                    offlineReplicas.put(Integer.parseInt(offline), ZkPayloads.decodeOfflineReplicas(node.getValue()));
+                } else if (stopping != null) {
                     shuttingDown.add(Integer.parseInt(stopping));
                 } else if (brokerId != null) {
                     BrokerRegistration broker = ZkPayloads.decodeBroker(Integer.parseInt(brokerId), node.getValue());
@@ -58,7 +63,9 @@ final class MetadataImageLoader {
             }
         }
         shuttingDown.retainAll(brokers.keySet());
-        return new MetadataImage(clusterId, brokers, topicsByName, topicsById, controllerId, shuttingDown);
+        offlineReplicas.keySet().retainAll(brokers.keySet());
+        return new MetadataImage(clusterId, brokers, topicsByName, topicsById, controllerId, shuttingDown,
+                offlineReplicas);
     }
 
     /** @return the topic, or null while some of its partition states or its config are missing */

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -26,6 +27,7 @@ import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.jute.BinaryOutputArchive;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
@@ -53,7 +55,7 @@ public final class ZkMetadataStore implements AutoCloseable {
     /** Subtrees the image is built from. */
     private static final List<String> CACHED_ROOTS = List.of(ZkPaths.BROKERS, ZkPaths.TOPIC_CONFIGS, ZkPaths.CONTROLLER);
     private static final List<String> BASE_PATHS = List.of(ZkPaths.BROKER_IDS, ZkPaths.TOPICS, ZkPaths.TOPIC_CONFIGS,
-            ZkPaths.CONTROLLED_SHUTDOWN);
+            ZkPaths.CONTROLLED_SHUTDOWN, ZkPaths.OFFLINE_REPLICAS);
     /** Read-modify-write attempts before giving up on a znode that keeps changing under us. */
     private static final int MAX_CONFLICT_RETRIES = 50;
     /** A multi request's per-op header: type (int), done (boolean), error (int). */
@@ -80,6 +82,8 @@ public final class ZkMetadataStore implements AutoCloseable {
     private volatile MetadataImage image = MetadataImage.EMPTY;
     private volatile String clusterId;
     private volatile BrokerRegistration registration;
+    /** The last reported offline replicas of this broker, re-written with the registration after a session loss. */
+    private volatile Set<TopicPartition> offlineReplicas = Set.of();
 
     public ZkMetadataStore(String connectString, int sessionTimeoutMs, int connectionTimeoutMs) {
         this.connectString = Objects.requireNonNull(connectString, "connectString");
@@ -318,6 +322,30 @@ public final class ZkMetadataStore implements AutoCloseable {
     }
 
     /**
+     * Tells the controller which of this broker's replicas are offline (their log directory failed): an ephemeral
+     * znode, re-created after a session loss, gone when the broker stops (a restart recovers the logs). Waits until
+     * the image shows it.
+     */
+    public void reportOfflineReplicas(int brokerId, Set<TopicPartition> partitions) {
+        Set<TopicPartition> copy = Set.copyOf(partitions);
+        offlineReplicas = copy;
+        execute("report the offline replicas of broker " + brokerId, () -> {
+            writeOfflineReplicas(brokerId, copy);
+            return null;
+        });
+        awaitImage(img -> img.offlineReplicas().getOrDefault(brokerId, Set.of()).equals(copy), "offline replicas report");
+    }
+
+    private void writeOfflineReplicas(int brokerId, Set<TopicPartition> partitions) throws Exception {
+        byte[] data = ZkPayloads.offlineReplicas(partitions);
+        try {
+            client.create().withMode(CreateMode.EPHEMERAL).forPath(ZkPaths.offlineReplicas(brokerId), data);
+        } catch (KeeperException.NodeExistsException e) {
+            client.setData().forPath(ZkPaths.offlineReplicas(brokerId), data);
+        }
+    }
+
+    /**
      * Reserves {@code blockSize} producer ids with a conditional write of {@code /latest_producer_id_block}.
      *
      * @return the first id of the block
@@ -412,6 +440,9 @@ public final class ZkMetadataStore implements AutoCloseable {
         }
         try {
             writeBrokerNode(r);
+            if (!offlineReplicas.isEmpty()) {
+                writeOfflineReplicas(r.id(), offlineReplicas);
+            }
             log.info("Re-registered broker {} after reconnecting to ZooKeeper", r.id());
         } catch (BrokerIdInUseException e) {
             log.error("Could not re-register after reconnecting: {}", e.getMessage());

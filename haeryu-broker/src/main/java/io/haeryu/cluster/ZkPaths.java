@@ -8,6 +8,11 @@ final class ZkPaths {
     static final String BROKER_IDS = "/brokers/ids";
     /** Ephemeral {@code <id>} children: brokers asking the controller to move leadership away before they stop. */
     static final String CONTROLLED_SHUTDOWN = "/brokers/controlled_shutdown";
+    /**
+     * Ephemeral {@code <id>} children: the replicas a broker lost with a failed log directory, so the controller
+     * moves their leadership away and drops them from ISRs (Kafka learns this through LeaderAndIsr responses).
+     */
+    static final String OFFLINE_REPLICAS = "/brokers/offline_replicas";
     static final String TOPICS = "/brokers/topics";
     static final String TOPIC_CONFIGS = "/config/topics";
     static final String CONTROLLER = "/controller";
@@ -23,6 +28,10 @@ final class ZkPaths {
 
     static String controlledShutdown(int id) {
         return CONTROLLED_SHUTDOWN + "/" + id;
+    }
+
+    static String offlineReplicas(int id) {
+        return OFFLINE_REPLICAS + "/" + id;
     }
 
     static String topic(String topic) {

@@ -5,12 +5,16 @@ import io.haeryu.json.Json;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 
@@ -142,6 +146,24 @@ final class ZkPayloads {
             map.forEach((p, list) -> lists.put(Integer.parseInt((String) p), intList(list)));
         }
         return lists;
+    }
+
+    /** The replicas a broker lost with a failed log directory, in {@code /brokers/offline_replicas/<id>}. */
+    static byte[] offlineReplicas(Set<TopicPartition> partitions) {
+        List<Object> list = new ArrayList<>();
+        partitions.stream().sorted(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))
+                .forEach(tp -> list.add(ordered("topic", tp.topic(), "partition", tp.partition())));
+        Map<String, Object> json = ordered("version", 1, "partitions", list);
+        return json(json);
+    }
+
+    static Set<TopicPartition> decodeOfflineReplicas(byte[] data) {
+        Set<TopicPartition> partitions = new HashSet<>();
+        for (Object entry : (List<?>) object(data).get("partitions")) {
+            Map<?, ?> partition = (Map<?, ?>) entry;
+            partitions.add(new TopicPartition((String) partition.get("topic"), intValue(partition.get("partition"))));
+        }
+        return partitions;
     }
 
     static byte[] leaderAndIsr(LeaderAndIsr state, int controllerEpoch) {

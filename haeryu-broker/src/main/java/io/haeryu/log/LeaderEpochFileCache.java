@@ -130,6 +130,7 @@ public final class LeaderEpochFileCache {
                 channel.force(true);
             }
             Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DirectoryFsync.fsync(file.toPath().toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
         }

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
@@ -167,7 +166,7 @@ public final class LogCleaner {
                     partitionLog.topicPartition());
                 return Optional.empty();
             }
-            throw new KafkaStorageException("I/O error cleaning " + partitionLog.topicPartition(), e);
+            throw partitionLog.storageError("clean", e); // a disk problem: the log dir goes offline
         }
     }
 

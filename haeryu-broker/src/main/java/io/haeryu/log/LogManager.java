@@ -10,9 +10,11 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -37,6 +39,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per log dir it keeps Kafka's checkpoint files (recovery point, log start offset, high watermark, cleaner
  * offset) and a clean-shutdown marker; without the marker, loading recovers each log from its recovery point.
+ *
+ * <p>Log directory failure (Kafka's rule): an I/O error in a directory (a log's append, roll, flush, read, cleaning,
+ * or a checkpoint write here) reports it to the {@link LogDirFailureChannel}; {@link #handleLogDirFailure} then
+ * drops its logs, which stay offline (never re-created elsewhere) until the broker restarts and recovers them.
+ * Offline directories get no checkpoints, no clean-shutdown marker and no new logs.
  */
 public final class LogManager implements Closeable {
     /** Kafka's log.retention.check.interval.ms default. */
@@ -58,6 +65,9 @@ public final class LogManager implements Closeable {
     private final LogCleaner cleaner;
     private ScheduledExecutorService cleanerThread;
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final LogDirFailureChannel failureChannel = new LogDirFailureChannel();
+    /** Partitions whose log was in a directory that failed. */
+    private final Set<TopicPartition> offlineLogs = ConcurrentHashMap.newKeySet();
     private final List<ScheduledFuture<?>> periodicTasks = new ArrayList<>();
     private volatile boolean closed;
 
@@ -98,12 +108,17 @@ public final class LogManager implements Closeable {
      * to the log end offset, as Kafka's leader election does.
      */
     public void startup() {
-        try {
-            for (Path logDir : logDirs) {
+        Exception lastFailure = null;
+        for (Path logDir : logDirs) {
+            try {
                 loadLogDir(logDir);
+            } catch (IOException | RuntimeException e) {
+                failureChannel.maybeAddOfflineLogDir(logDir, "Failed to load log directory " + logDir, e);
+                lastFailure = e;
             }
-        } catch (IOException e) {
-            throw new KafkaStorageException("Failed to load log directories " + logDirs, e);
+        }
+        if (onlineLogDirs().isEmpty()) {
+            throw new KafkaStorageException("None of the log directories " + logDirs + " could be loaded", lastFailure);
         }
         removeExpiredProducers(); // as Kafka, which does not load expired producers from snapshots
         periodicTasks.add(scheduler.scheduleWithFixedDelay(this::runRetentionSafely, retentionCheckIntervalMs,
@@ -137,6 +152,7 @@ public final class LogManager implements Closeable {
         try (Stream<Path> stream = Files.list(logDir)) {
             children = stream.filter(Files::isDirectory).toList();
         }
+        Map<TopicPartition, PartitionLog> loaded = new HashMap<>();
         for (Path partitionDir : children) {
             String name = partitionDir.getFileName().toString();
             if (name.endsWith(LogFileNames.DELETE_DIR_SUFFIX)) {
@@ -151,9 +167,11 @@ public final class LogManager implements Closeable {
             PartitionLog partitionLog = PartitionLog.open(partitionDir.toFile(), tp,
                 PartitionMetadataFile.read(partitionDir), defaultConfig, time, scheduler, hadCleanShutdown,
                 recoveryPoints.getOrDefault(tp, 0L), logStartOffsets.getOrDefault(tp, 0L),
-                highWatermarks.getOrDefault(tp, 0L), cleanerOffsets.getOrDefault(tp, 0L));
-            logs.put(tp, partitionLog);
+                highWatermarks.getOrDefault(tp, 0L), cleanerOffsets.getOrDefault(tp, 0L), failureChannel);
+            loaded.put(tp, partitionLog);
         }
+        // Only a directory loaded completely is used.
+        logs.putAll(loaded);
         if (!hadCleanShutdown && !children.isEmpty()) {
             log.warn("Log directory {} was not shut down cleanly; logs were recovered", logDir);
         }
@@ -192,6 +210,9 @@ public final class LogManager implements Closeable {
      */
     public PartitionLog getOrCreateLog(TopicPartition tp, Uuid topicId, LogConfig config) {
         ensureOpen();
+        if (offlineLogs.contains(tp)) {
+            throw new KafkaStorageException("The log of " + tp + " is in a failed log directory");
+        }
         PartitionLog partitionLog = logs.computeIfAbsent(tp, key -> createLog(key, topicId, config));
         if (!partitionLog.topicId().equals(topicId) && !Uuid.ZERO_UUID.equals(partitionLog.topicId())) {
             throw new InconsistentTopicIdException("Partition " + tp + " has topic id " + partitionLog.topicId()
@@ -208,23 +229,76 @@ public final class LogManager implements Closeable {
         Path partitionDir = logDir.resolve(tp.topic() + "-" + tp.partition());
         try {
             Files.createDirectories(partitionDir);
+            DirectoryFsync.fsync(logDir);
             PartitionMetadataFile.write(partitionDir, topicId);
             log.info("Created log for {} in {}", tp, partitionDir);
-            return PartitionLog.open(partitionDir.toFile(), tp, topicId, config, time, scheduler, true, 0, 0, 0, 0);
-        } catch (IOException e) {
-            throw new KafkaStorageException("Failed to create log for " + tp + " in " + logDir, e);
+            return PartitionLog.open(partitionDir.toFile(), tp, topicId, config, time, scheduler, true, 0, 0, 0, 0,
+                failureChannel);
+        } catch (IOException | UncheckedIOException e) {
+            String what = "Failed to create log for " + tp + " in " + logDir;
+            failureChannel.maybeAddOfflineLogDir(logDir, what, e);
+            throw new KafkaStorageException(what, e);
         }
     }
 
     private Path leastLoadedLogDir() {
+        List<Path> online = onlineLogDirs();
         Map<Path, Integer> counts = new HashMap<>();
-        for (Path dir : logDirs) {
+        for (Path dir : online) {
             counts.put(dir, 0);
         }
         for (PartitionLog partitionLog : logs.values()) {
-            counts.merge(partitionLog.dir().getParentFile().toPath(), 1, Integer::sum);
+            counts.computeIfPresent(partitionLog.dir().getParentFile().toPath(), (dir, n) -> n + 1);
         }
-        return logDirs.stream().min(Comparator.comparingInt(counts::get)).orElseThrow();
+        return online.stream().min(Comparator.comparingInt(counts::get))
+            .orElseThrow(() -> new KafkaStorageException("All log directories " + logDirs + " have failed"));
+    }
+
+    /** Where storage errors are reported; the broker's failure handler takes directories from it. */
+    public LogDirFailureChannel failureChannel() {
+        return failureChannel;
+    }
+
+    /** The configured log directories that have not failed, in configuration order. */
+    public List<Path> onlineLogDirs() {
+        return logDirs.stream().filter(dir -> !failureChannel.hasOfflineLogDir(dir)).toList();
+    }
+
+    /** The partitions whose log was in a log directory that failed. */
+    public Set<TopicPartition> offlineLogs() {
+        return Set.copyOf(offlineLogs);
+    }
+
+    /** Whether the log of tp was in a log directory that failed (it is not served until a restart). */
+    public boolean isOfflineLog(TopicPartition tp) {
+        return offlineLogs.contains(tp);
+    }
+
+    /**
+     * Drops every log of a failed directory (Kafka's LogManager.handleLogDirFailure): they are closed without
+     * flushing and remembered as offline. Returns their partitions.
+     */
+    public Set<TopicPartition> handleLogDirFailure(Path dir) {
+        Set<TopicPartition> removed = new HashSet<>();
+        for (PartitionLog partitionLog : List.copyOf(logs.values())) {
+            Path parent = partitionLog.dir().getParentFile().toPath();
+            if (parent.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())) {
+                TopicPartition tp = partitionLog.topicPartition();
+                offlineLogs.add(tp);
+                logs.remove(tp, partitionLog);
+                cleaner.forget(tp);
+                for (LogSegment segment : partitionLog.closeForDeletion()) {
+                    try {
+                        segment.closeHandles();
+                    } catch (IOException e) {
+                        log.debug("Failed to close {} of a failed log directory", segment, e);
+                    }
+                }
+                removed.add(tp);
+            }
+        }
+        log.error("Log directory {} is offline: {} partitions taken offline", dir, removed.size());
+        return removed;
     }
 
     public Optional<PartitionLog> getLog(TopicPartition tp) {
@@ -276,7 +350,12 @@ public final class LogManager implements Closeable {
     public int runRetention() {
         int deleted = 0;
         for (PartitionLog partitionLog : logs.values()) {
-            deleted += partitionLog.deleteRetentionBreachedSegments();
+            try {
+                deleted += partitionLog.deleteRetentionBreachedSegments();
+            } catch (KafkaStorageException e) {
+                // Its log dir is offline now; the other logs go on.
+                log.warn("Retention of {} failed: {}", partitionLog.topicPartition(), e.getMessage());
+            }
         }
         return deleted;
     }
@@ -296,11 +375,7 @@ public final class LogManager implements Closeable {
     public List<LogCleaner.CleanResult> runCleaner() {
         List<LogCleaner.CleanResult> results = cleaner.cleanDueLogs(logs.values());
         if (!results.isEmpty()) {
-            try {
-                writeCleanerCheckpoints();
-            } catch (IOException e) {
-                throw new KafkaStorageException("Failed to write the cleaner offset checkpoints", e);
-            }
+            writeCleanerCheckpoints();
         }
         return results;
     }
@@ -342,19 +417,30 @@ public final class LogManager implements Closeable {
         }
     }
 
-    /** Writes the recovery point, log start offset and high watermark checkpoints of every log dir. */
-    void checkpoint() throws IOException {
-        for (Path logDir : logDirs) {
-            writeCheckpoint(logDir, OffsetCheckpointFile.RECOVERY_POINT, PartitionLog::recoveryPoint);
-            writeCheckpoint(logDir, OffsetCheckpointFile.LOG_START_OFFSET, PartitionLog::logStartOffset);
-            writeCheckpoint(logDir, OffsetCheckpointFile.HIGH_WATERMARK, PartitionLog::highWatermark);
+    /**
+     * Writes the recovery point, log start offset and high watermark checkpoints of every online log dir; a dir
+     * whose checkpoint cannot be written goes offline.
+     */
+    void checkpoint() {
+        for (Path logDir : onlineLogDirs()) {
+            try {
+                writeCheckpoint(logDir, OffsetCheckpointFile.RECOVERY_POINT, PartitionLog::recoveryPoint);
+                writeCheckpoint(logDir, OffsetCheckpointFile.LOG_START_OFFSET, PartitionLog::logStartOffset);
+                writeCheckpoint(logDir, OffsetCheckpointFile.HIGH_WATERMARK, PartitionLog::highWatermark);
+            } catch (IOException e) {
+                failureChannel.maybeAddOfflineLogDir(logDir, "Failed to write offset checkpoints in " + logDir, e);
+            }
         }
         writeCleanerCheckpoints();
     }
 
-    private void writeCleanerCheckpoints() throws IOException {
-        for (Path logDir : logDirs) {
-            writeCheckpoint(logDir, OffsetCheckpointFile.CLEANER_OFFSET, PartitionLog::cleanerCheckpoint);
+    private void writeCleanerCheckpoints() {
+        for (Path logDir : onlineLogDirs()) {
+            try {
+                writeCheckpoint(logDir, OffsetCheckpointFile.CLEANER_OFFSET, PartitionLog::cleanerCheckpoint);
+            } catch (IOException e) {
+                failureChannel.maybeAddOfflineLogDir(logDir, "Failed to write the cleaner checkpoint in " + logDir, e);
+            }
         }
     }
 
@@ -371,7 +457,7 @@ public final class LogManager implements Closeable {
     private void checkpointSafely() {
         try {
             checkpoint();
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.error("Writing offset checkpoints failed", e);
         }
     }
@@ -385,18 +471,25 @@ public final class LogManager implements Closeable {
         closed = true;
         periodicTasks.forEach(task -> task.cancel(false));
         stopCleaner();
-        try {
-            for (PartitionLog partitionLog : logs.values()) {
+        for (PartitionLog partitionLog : logs.values()) {
+            try {
                 partitionLog.close();
+            } catch (IOException | RuntimeException e) {
+                failureChannel.maybeAddOfflineLogDir(partitionLog.dir().getParentFile().toPath(),
+                    "Failed to close " + partitionLog.topicPartition(), e);
             }
-            checkpoint();
-            for (Path logDir : logDirs) {
-                Files.write(logDir.resolve(CLEAN_SHUTDOWN_MARKER), new byte[0]);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Failed to shut down the log manager cleanly", e);
         }
-        log.info("Log manager shut down cleanly with {} logs", logs.size());
+        checkpoint();
+        // A directory that failed is not marked clean: the next start-up recovers its logs.
+        for (Path logDir : onlineLogDirs()) {
+            try {
+                Files.write(logDir.resolve(CLEAN_SHUTDOWN_MARKER), new byte[0]);
+            } catch (IOException e) {
+                log.error("Could not mark {} as cleanly shut down; its logs will be recovered at start-up", logDir, e);
+            }
+        }
+        log.info("Log manager shut down with {} logs ({} of {} log dirs online)", logs.size(), onlineLogDirs().size(),
+            logDirs.size());
     }
 
     /** Aborts a cleaning in progress and waits for the cleaner thread, so no cleaning races the closing logs. */

@@ -16,7 +16,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * A per-log-dir file of one offset per partition, in Kafka's text format ("0", count, then "topic partition offset"
- * lines). Written atomically (temp file, fsync, rename) so a crash leaves either the old or the new content.
+ * lines). Written atomically (temp file, fsync, rename, directory fsync) so a crash leaves either the old or the new
+ * content.
  */
 final class OffsetCheckpointFile {
     static final String RECOVERY_POINT = "recovery-point-offset-checkpoint";
@@ -64,5 +65,6 @@ final class OffsetCheckpointFile {
             channel.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DirectoryFsync.fsync(file.toAbsolutePath().getParent());
     }
 }

@@ -2,6 +2,10 @@ package io.haeryu.log;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.CorruptRecordException;
@@ -38,6 +43,11 @@ import io.haeryu.log.ProducerStateEntry.BatchMetadata;
  * no lock; they work from volatile snapshots (log end, high watermark, log start offset) and the concurrent segment
  * map, and only ever see completely written batches. Segments removed by retention keep their files open until the
  * delayed deletion, so a read that picked one up just before can still send it.
+ *
+ * <p>Storage errors (Kafka's rule): any I/O error takes the log offline at once, under the lock, and reports its
+ * log directory to the {@link LogDirFailureChannel}, which takes the whole directory offline. An append that failed
+ * half-way is never acknowledged, nothing is appended after it, and the log end offset never covers it, so readers
+ * never see the torn bytes; recovery at the next start-up validates the tail and cuts them.
  */
 public final class PartitionLog {
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
@@ -52,6 +62,7 @@ public final class PartitionLog {
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final ProducerStateManager producerState;
     private final LeaderEpochFileCache epochCache;
+    private final LogDirFailureChannel failureChannel;
     private volatile LogConfig config;
     private volatile LogOffsetMetadata logEnd;
     private volatile LogOffsetMetadata highWatermark;
@@ -61,13 +72,17 @@ public final class PartitionLog {
     private volatile long lastFlushMs;
     /** Offsets below it were compacted by the last cleaning; the cleaner's dirty section starts here. */
     private volatile long cleanerCheckpoint;
-    private boolean closed;
+    /** Written under the lock; volatile for {@link #storageError} on unlocked paths (flushes, reads). */
+    private volatile boolean closed;
+    /** Set on the first I/O error; from then on every operation fails with KAFKA_STORAGE_ERROR. */
+    private volatile boolean offline;
 
     private PartitionLog(TopicPartition topicPartition, Uuid topicId, File dir, LogConfig config, Time time,
                          ScheduledExecutorService scheduler, LogLoader.LoadedLog loaded,
                          ProducerStateManager producerState, LeaderEpochFileCache epochCache, long highWatermark,
-                         long cleanerCheckpoint) {
+                         long cleanerCheckpoint, LogDirFailureChannel failureChannel) {
         this.topicPartition = topicPartition;
+        this.failureChannel = failureChannel;
         this.epochCache = epochCache;
         this.topicId = topicId;
         this.dir = dir;
@@ -90,10 +105,12 @@ public final class PartitionLog {
      * @param scheduler runs background flushes of rolled segments and delayed file deletions
      * @param highWatermark checkpointed high watermark; clamped to the recovered log
      * @param cleanerCheckpoint checkpointed end of the last cleaning (0 if never cleaned)
+     * @param failureChannel where an I/O error on this log reports its log directory
      */
     static PartitionLog open(File dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, Time time,
                              ScheduledExecutorService scheduler, boolean hadCleanShutdown, long recoveryPoint,
-                             long logStartOffset, long highWatermark, long cleanerCheckpoint) throws IOException {
+                             long logStartOffset, long highWatermark, long cleanerCheckpoint,
+                             LogDirFailureChannel failureChannel) throws IOException {
         ProducerStateManager producerState = new ProducerStateManager(dir);
         LogLoader.LoadedLog loaded = LogLoader.load(dir, config, time, hadCleanShutdown, recoveryPoint, logStartOffset,
             producerState);
@@ -108,7 +125,7 @@ public final class PartitionLog {
             }
         }
         PartitionLog partitionLog = new PartitionLog(topicPartition, topicId, dir, config, time, scheduler, loaded,
-            producerState, epochCache, highWatermark, cleanerCheckpoint);
+            producerState, epochCache, highWatermark, cleanerCheckpoint, failureChannel);
         log.info("Loaded {} with {} segments, log start offset {}, log end offset {}", topicPartition,
             loaded.segments().size(), loaded.logStartOffset(), loaded.logEnd().offset());
         return partitionLog;
@@ -183,7 +200,9 @@ public final class PartitionLog {
             }
             return new LogAppendInfo(firstOffset, nextOffset - 1, logAppendTime ? now : RecordBatch.NO_TIMESTAMP,
                 logStartOffset, numRecords, false);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException | InternalError e) {
+            // UncheckedIOException: the epoch checkpoint; InternalError: the JVM's report of a fault writing a
+            // memory-mapped index page the file system cannot back (a full tmpfs raises SIGBUS).
             throw storageError("append to", e);
         } finally {
             lock.unlock();
@@ -234,7 +253,7 @@ public final class PartitionLog {
             }
             return new LogAppendInfo(firstOffset, nextOffset - 1, RecordBatch.NO_TIMESTAMP, logStartOffset,
                 numRecords, false);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException | InternalError e) {
             throw storageError("append to", e);
         } finally {
             lock.unlock();
@@ -270,7 +289,7 @@ public final class PartitionLog {
             }
             epochCache.truncateFromEnd(newEnd);
             LogLoader.restoreProducerState(segments, producerState, newEnd);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw storageError("truncate", e);
         } finally {
             lock.unlock();
@@ -319,7 +338,10 @@ public final class PartitionLog {
     public void assignEpochStartOffset(int epoch) {
         lock.lock();
         try {
+            ensureOnline();
             epochCache.assign(epoch, logEnd.offset());
+        } catch (UncheckedIOException e) {
+            throw storageError("write the leader epoch checkpoint of", e);
         } finally {
             lock.unlock();
         }
@@ -342,6 +364,7 @@ public final class PartitionLog {
      * @throws OffsetOutOfRangeException if startOffset is below the log start or above the log end offset
      */
     public LogReadInfo read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
+        ensureOnline();
         LogOffsetMetadata end = logEnd;
         LogOffsetMetadata hw = highWatermark;
         long start = logStartOffset;
@@ -351,9 +374,18 @@ public final class PartitionLog {
         }
         Records result = MemoryRecords.EMPTY;
         if (startOffset < end.offset() && startOffset < maxOffsetExclusive) {
-            LogOffsetMetadata bound = maxOffsetExclusive >= end.offset() ? end
-                : maxOffsetExclusive == hw.offset() ? hw : offsetMetadata(maxOffsetExclusive);
-            result = readBounded(startOffset, maxBytes, bound, minOneMessage);
+            try {
+                LogOffsetMetadata bound = maxOffsetExclusive >= end.offset() ? end
+                    : maxOffsetExclusive == hw.offset() ? hw : offsetMetadata(maxOffsetExclusive);
+                result = readBounded(startOffset, maxBytes, bound, minOneMessage);
+            } catch (KafkaException e) {
+                // Batch header reads wrap the channel's IOException. A closed channel is a segment deleted under
+                // the read (retention, topic deletion), not a disk problem.
+                if (e.getCause() instanceof IOException io && !(io instanceof ClosedChannelException)) {
+                    throw storageError("read from", io);
+                }
+                throw e;
+            }
         }
         return new LogReadInfo(result, hw.offset(), start, end.offset());
     }
@@ -516,15 +548,30 @@ public final class PartitionLog {
                 return;
             }
             Long from = segments.floorKey(recoveryPoint);
+            boolean newSegments = false;
             for (LogSegment segment : segments.subMap(from == null ? segments.firstKey() : from, offset).values()) {
+                newSegments |= segment.baseOffset() >= recoveryPoint;
                 try {
                     segment.flush();
-                } catch (IOException e) {
+                } catch (IOException | UncheckedIOException e) {
                     // Retention may have deleted (and closed) the segment meanwhile; then there is nothing to flush.
                     if (segments.get(segment.baseOffset()) == segment) {
                         throw storageError("flush", e);
                     }
                 }
+            }
+            try {
+                // As Kafka: segments created since the last flush must also survive in the directory itself.
+                if (newSegments && dir.exists()) {
+                    DirectoryFsync.fsync(dir.toPath());
+                }
+            } catch (NoSuchFileException e) {
+                // renamed for deletion meanwhile
+            } catch (ClosedByInterruptException e) {
+                Thread.currentThread().interrupt(); // shutting down: not a disk problem
+                return;
+            } catch (IOException e) {
+                throw storageError("flush the directory of", e);
             }
             recoveryPoint = offset;
             lastFlushMs = time.milliseconds();
@@ -648,16 +695,18 @@ public final class PartitionLog {
                     scheduleDeletion(original);
                 }
             }
+            DirectoryFsync.fsync(dir.toPath()); // the .swap names commit the replacement
             for (CleanedSegment replacement : replacements) {
                 replacement.cleaned().changeFileSuffixes(LogFileNames.SWAP_SUFFIX, "");
             }
+            DirectoryFsync.fsync(dir.toPath());
             cleanerCheckpoint = Math.max(cleanerCheckpoint, newCleanerCheckpoint);
             if (highWatermark.segmentBaseOffset() < activeSegment().baseOffset()) {
                 // Its byte position referred to a replaced segment.
                 highWatermark = offsetMetadata(highWatermark.offset());
             }
             return true;
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw storageError("replace cleaned segments of", e);
         } finally {
             lock.unlock();
@@ -669,7 +718,7 @@ public final class PartitionLog {
             try {
                 segment.deleteIfExists();
             } catch (IOException e) {
-                log.warn("Failed to delete segment files of {}", segment, e);
+                storageError("delete the segment files " + segment + " of", e); // as Kafka: the dir goes offline
             }
         };
         try {
@@ -726,14 +775,34 @@ public final class PartitionLog {
     }
 
     private void ensureOpen() {
+        ensureOnline();
         if (closed) {
             throw new KafkaStorageException("The log of " + topicPartition + " is closed");
         }
     }
 
-    private KafkaStorageException storageError(String action, IOException e) {
-        log.error("I/O error trying to {} {} in {}", action, topicPartition, dir, e);
-        return new KafkaStorageException("I/O error trying to " + action + " " + topicPartition, e);
+    private void ensureOnline() {
+        if (offline) {
+            throw new KafkaStorageException("The log of " + topicPartition + " is offline: its log directory "
+                + dir.getParent() + " failed");
+        }
+    }
+
+    /** Whether an I/O error took this log offline. */
+    public boolean isOffline() {
+        return offline;
+    }
+
+    /** Takes the log offline and its log directory with it; returns the error to throw. */
+    KafkaStorageException storageError(String action, Throwable e) {
+        String what = "I/O error trying to " + action + " " + topicPartition;
+        if (closed) {
+            // Closed for deletion (or shut down): its handles are being released, which is not a disk problem.
+            return new KafkaStorageException(what + ": the log is closed", e);
+        }
+        offline = true;
+        failureChannel.maybeAddOfflineLogDir(dir.getParentFile().toPath(), what, e);
+        return new KafkaStorageException(what, e);
     }
 
     /** Flushes, snapshots producer state at the log end and closes all segments. */

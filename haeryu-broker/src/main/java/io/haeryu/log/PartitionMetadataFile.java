@@ -21,6 +21,7 @@ final class PartitionMetadataFile {
         Path tmp = partitionDir.resolve(NAME + LogFileNames.TMP_SUFFIX);
         Files.writeString(tmp, "version: 0\n" + TOPIC_ID_PREFIX + topicId + "\n", StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DirectoryFsync.fsync(partitionDir);
     }
 
     /** The stored topic id, or ZERO_UUID if the file is absent. */

@@ -24,7 +24,8 @@ import org.apache.kafka.common.requests.DescribeLogDirsResponse;
 
 /**
  * DescribeLogDirs: per log dir, the size of each partition stored there and (v4+) the disk's total and usable
- * bytes. There are no follower or future replicas yet, so every offset lag is 0.
+ * bytes. There are no follower or future replicas yet, so every offset lag is 0. A log dir that failed is reported
+ * with KAFKA_STORAGE_ERROR and nothing else, as Kafka does.
  */
 final class DescribeLogDirsHandler implements RequestHandler<DescribeLogDirsRequest> {
 
@@ -52,6 +53,9 @@ final class DescribeLogDirsHandler implements RequestHandler<DescribeLogDirsRequ
 
     private DescribeLogDirsResult describe(Path dir, DescribeLogDirsRequest request) {
         DescribeLogDirsResult result = new DescribeLogDirsResult().setLogDir(dir.toString());
+        if (replicas.onlineLogDirs().stream().noneMatch(online -> online.toAbsolutePath().normalize().equals(dir.normalize()))) {
+            return result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()); // failed: Kafka reports no partitions
+        }
         try {
             FileStore store = Files.getFileStore(dir);
             result.setTotalBytes(store.getTotalSpace()).setUsableBytes(store.getUsableSpace());

@@ -15,7 +15,8 @@ import org.apache.kafka.common.protocol.Errors;
  * offset (every in-sync replica has it), with NOT_ENOUGH_REPLICAS_AFTER_APPEND if the (maximal) ISR has meanwhile shrunk
  * below {@code min.insync.replicas} (Kafka's rule: the records are written but not as durable as asked); with
  * NOT_LEADER_OR_FOLLOWER if this broker stops leading first (the producer retries at the new leader, and an
- * idempotent producer's retry is recognised there); with REQUEST_TIMED_OUT after the request's timeout.
+ * idempotent producer's retry is recognised there); with KAFKA_STORAGE_ERROR if its log directory fails; with
+ * REQUEST_TIMED_OUT after the request's timeout.
  */
 public final class DelayedProduce {
 
@@ -70,6 +71,16 @@ public final class DelayedProduce {
             } else if (highWatermark >= waiter.requiredOffset) {
                 complete(tp, waiter, isrSize >= waiter.minInsyncReplicas ? Errors.NONE
                     : Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+            }
+        }
+    }
+
+    /** Completes every waiter of tp with error (its log went offline: the producer retries elsewhere). */
+    void failAll(TopicPartition tp, Errors error) {
+        Set<Waiter> set = waiters.get(tp);
+        if (set != null) {
+            for (Waiter waiter : set) {
+                complete(tp, waiter, error);
             }
         }
     }

@@ -10,20 +10,24 @@ import io.haeryu.config.TopicConfigs;
 import io.haeryu.log.LogConfig;
 import io.haeryu.log.LogManager;
 import io.haeryu.log.PartitionLog;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.IntFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -200,8 +204,14 @@ public final class ReplicaManager implements AutoCloseable {
         }
         for (TopicInfo topic : current.topicsByName().values()) {
             for (PartitionState state : topic.partitions()) {
-                if (state.replicas().contains(brokerId)) {
-                    hostPartition(topic, state);
+                if (state.replicas().contains(brokerId)
+                    && !logManager.isOfflineLog(new TopicPartition(topic.name(), state.partition()))) {
+                    try {
+                        hostPartition(topic, state);
+                    } catch (KafkaStorageException e) {
+                        // Its log dir failed meanwhile: offline here, the rest of the image still applies.
+                        log.warn("Not hosting {}-{}: {}", topic.name(), state.partition(), e.getMessage());
+                    }
                 }
             }
         }
@@ -226,6 +236,32 @@ public final class ReplicaManager implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Takes the partitions of a failed log directory offline on this broker (Kafka's handleLogDirFailure): their
+     * logs are dropped, fetching stops, waiting acks=all produces get KAFKA_STORAGE_ERROR and from now on every
+     * request for them does too (see {@link LogManager#getOrCreateLog}). Returns every offline partition of this
+     * broker, for the controller.
+     */
+    public Set<TopicPartition> handleLogDirFailure(Path dir) {
+        for (TopicPartition tp : logManager.handleLogDirFailure(dir)) {
+            fetchers.stopFollowing(tp);
+            Partition partition = partitions.remove(tp);
+            if (partition != null) {
+                delayedProduce.failAll(tp, Errors.KAFKA_STORAGE_ERROR);
+                if (partition.isLeader()) {
+                    leadershipListeners.forEach(l -> l.onResign(tp, partition.leaderEpoch()));
+                }
+            }
+            fetchPurgatory.dataArrived(tp); // parked fetches re-check and get KAFKA_STORAGE_ERROR
+        }
+        return logManager.offlineLogs();
+    }
+
+    /** The log dirs that have not failed, for DescribeLogDirs. */
+    public List<Path> onlineLogDirs() {
+        return logManager.onlineLogDirs();
     }
 
     /** The logs this broker holds, led or not, for DescribeLogDirs. */

@@ -23,6 +23,7 @@ import io.haeryu.protocol.ApiRegistry;
 import io.haeryu.protocol.BrokerApis;
 import io.haeryu.protocol.group.GroupApis;
 import io.haeryu.replication.FetchPurgatory;
+import io.haeryu.replication.LogDirFailureHandler;
 import io.haeryu.replication.ReplicaManager;
 import io.haeryu.txn.ProducerIdManager;
 import java.net.InetAddress;
@@ -166,6 +167,11 @@ public final class HaeryuServer implements AutoCloseable {
         // After registration too, so the broker counts itself when deciding whether __consumer_offsets can be
         // created; before the replica manager takes leadership up, so the coordinator hears of all of it.
         offsetsTopic.attach(groups);
+        // Registered now, so offline replicas can be reported (and directories that failed at load are).
+        LogDirFailureHandler logDirFailures = new LogDirFailureHandler(config.brokerId(), logManager, replicas,
+            offline -> metadata.reportOfflineReplicas(config.brokerId(), offline), () -> Runtime.getRuntime().halt(1));
+        logDirFailures.start();
+        closeables.push(logDirFailures);
         metadata.addListener(replicas::onMetadataChange);
         replicas.onMetadataChange(MetadataImage.EMPTY, metadata.image());
         controller.start();

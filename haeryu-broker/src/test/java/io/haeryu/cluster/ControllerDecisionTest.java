@@ -78,4 +78,21 @@ class ControllerDecisionTest {
         assertThat(decide(new LeaderAndIsr(2, 7, List.of(2, 3)), Set.of(1, 2, 3), Set.of(), false, true)).isEmpty();
         assertThat(decide(new LeaderAndIsr(2, 7, List.of(2, 3, 1)), Set.of(1, 2, 3), Set.of(), false, false)).isEmpty();
     }
+
+    @Test
+    void offlineReplicasLoseLeadershipAndLeaveTheIsrLikeDeadBrokers() {
+        Set<Integer> live = Set.of(1, 2, 3);
+        // Broker 1 lost the log directory holding its replica: broker 2 leads, 1 leaves the ISR.
+        assertThat(Controller.decide(REPLICAS, new LeaderAndIsr(1, 4, List.of(1, 2, 3)),
+            new Controller.Rules(live, Set.of(), false, false, Set.of(1))))
+            .contains(new LeaderAndIsr(2, 5, List.of(2, 3)));
+        // An offline follower only leaves the ISR.
+        assertThat(Controller.decide(REPLICAS, new LeaderAndIsr(1, 4, List.of(1, 2, 3)),
+            new Controller.Rules(live, Set.of(), false, false, Set.of(3))))
+            .contains(new LeaderAndIsr(1, 5, List.of(1, 2)));
+        // The only in-sync replica went offline: the partition goes offline, keeping the ISR, although the broker lives.
+        assertThat(Controller.decide(REPLICAS, new LeaderAndIsr(1, 4, List.of(1)),
+            new Controller.Rules(live, Set.of(), false, false, Set.of(1))))
+            .contains(new LeaderAndIsr(-1, 5, List.of(1)));
+    }
 }

@@ -458,4 +458,22 @@ class ZkMetadataStoreTest {
         assertThat(readZnode(ZkPaths.PRODUCER_ID_BLOCK))
                 .isEqualTo("{\"version\":1,\"broker\":-1,\"block_start\":\"40000\",\"block_end\":\"40009\"}");
     }
+
+    @Test
+    void offlineReplicasReachEveryImageAndVanishWithTheBrokersSession() throws Exception {
+        ZkMetadataStore failing = newStore();
+        ZkMetadataStore other = newStore();
+        failing.registerBroker(broker(1, 9093));
+        other.registerBroker(broker(2, 9094));
+        org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition("orders", 3);
+
+        failing.reportOfflineReplicas(1, java.util.Set.of(tp));
+
+        assertThat(readZnode("/brokers/offline_replicas/1"))
+            .isEqualTo("{\"version\":1,\"partitions\":[{\"topic\":\"orders\",\"partition\":3}]}");
+        await().atMost(PROPAGATION).until(() -> other.image().isReplicaOffline(1, tp));
+        assertThat(other.image().isReplicaOffline(2, tp)).isFalse();
+        failing.close();
+        await().atMost(PROPAGATION).until(() -> other.image().offlineReplicas().isEmpty());
+    }
 }

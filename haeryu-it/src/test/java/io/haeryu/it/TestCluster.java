@@ -38,8 +38,13 @@ final class TestCluster implements AutoCloseable {
 
     /** Starts the ZooKeeper and the brokers (in parallel), each with {@code overrides}. */
     static TestCluster start(int n, Map<String, String> overrides) {
+        return start(n, overrides, Map.of());
+    }
+
+    /** Like {@link #start(int, Map)}; {@code brokerOverrides} adds settings of single brokers (e.g. their log.dirs). */
+    static TestCluster start(int n, Map<String, String> overrides, Map<Integer, Map<String, String>> brokerOverrides) {
         TestCluster cluster = startZooKeeper();
-        cluster.startBrokers(0, n, overrides);
+        cluster.startBrokers(0, n, overrides, brokerOverrides);
         return cluster;
     }
 
@@ -56,6 +61,12 @@ final class TestCluster implements AutoCloseable {
 
     /** Starts brokers {@code firstId} .. {@code firstId + count - 1} (in parallel), each with {@code overrides}. */
     void startBrokers(int firstId, int count, Map<String, String> overrides) {
+        startBrokers(firstId, count, overrides, Map.of());
+    }
+
+    /** Like {@link #startBrokers(int, int, Map)}, with {@code brokerOverrides} for single brokers. */
+    void startBrokers(int firstId, int count, Map<String, String> overrides,
+                      Map<Integer, Map<String, String>> brokerOverrides) {
         if (firstId != brokers.size()) {
             throw new IllegalArgumentException("brokers start in id order; next id is " + brokers.size());
         }
@@ -64,6 +75,7 @@ final class TestCluster implements AutoCloseable {
             Map<String, String> config = new LinkedHashMap<>(overrides);
             config.put("broker.id", Integer.toString(id));
             config.put("zookeeper.connect", zooKeeper.connectString());
+            config.putAll(brokerOverrides.getOrDefault(id, Map.of()));
             starting.add(CompletableFuture.supplyAsync(() -> BrokerProcess.start(config)));
         }
         try {
