@@ -80,6 +80,7 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String SOCKET_RECEIVE_BUFFER_BYTES = "socket.receive.buffer.bytes";
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String NUM_IO_THREADS = "num.io.threads";
+    public static final String QUEUED_MAX_REQUESTS = "queued.max.requests";
     public static final String ZOOKEEPER_CONNECT = "zookeeper.connect";
     public static final String ZOOKEEPER_SESSION_TIMEOUT_MS = "zookeeper.session.timeout.ms";
     public static final String ZOOKEEPER_CONNECTION_TIMEOUT_MS = "zookeeper.connection.timeout.ms";
@@ -199,9 +200,12 @@ public final class BrokerConfig extends AbstractConfig {
         .define(SOCKET_SEND_BUFFER_BYTES, Type.INT, 100 * 1024, Importance.LOW, "SO_SNDBUF; -1 for the OS default.")
         .define(SOCKET_RECEIVE_BUFFER_BYTES, Type.INT, 100 * 1024, Importance.LOW, "SO_RCVBUF; -1 for the OS default.")
         .define(NUM_NETWORK_THREADS, Type.INT, 3, Range.atLeast(1), Importance.HIGH,
-            "Event-loop threads that read requests, run handlers and write responses.")
+            "Event-loop threads that read requests and write responses.")
         .define(NUM_IO_THREADS, Type.INT, 8, Range.atLeast(1), Importance.HIGH,
-            "Threads for blocking work (metadata writes to ZooKeeper).")
+            "Request-handler threads: they run the handlers of the requests the network threads read.")
+        .define(QUEUED_MAX_REQUESTS, Type.INT, 500, Range.atLeast(1), Importance.MEDIUM,
+            "Requests waiting for a request-handler thread, across connections; when full, the network threads "
+                + "stop reading.")
         .define(ZOOKEEPER_CONNECT, Type.STRING, null, Importance.HIGH,
             "ZooKeeper connect string. Unset: the broker starts an embedded ZooKeeper beside its log dirs.")
         .define(ZOOKEEPER_SESSION_TIMEOUT_MS, Type.INT, 18_000, Range.atLeast(1), Importance.HIGH, "ZooKeeper session timeout.")
@@ -374,6 +378,10 @@ public final class BrokerConfig extends AbstractConfig {
 
     public int numIoThreads() {
         return getInt(NUM_IO_THREADS);
+    }
+
+    public int queuedMaxRequests() {
+        return getInt(QUEUED_MAX_REQUESTS);
     }
 
     public String zookeeperConnect() {

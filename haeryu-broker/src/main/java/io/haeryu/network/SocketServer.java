@@ -16,6 +16,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -29,8 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accepts client connections on every configured listener. Uses epoll where the native transport loads (Linux),
- * NIO elsewhere. Requests are handled on the connection's event-loop thread, so one connection's requests run
- * in order and never concurrently, which idempotent producers rely on.
+ * NIO elsewhere. The event-loop threads ({@code num.network.threads}) read requests and write responses; the
+ * handlers run on the {@link RequestHandlerPool}, one request of a connection at a time and in arrival order
+ * (which idempotent producers rely on). A {@link FlowControlHandler} holds the frames of a read that arrive after
+ * a connection stopped reading, so its back-pressure takes effect at once.
  *
  * <p>As Kafka's {@code SocketServer}, start-up is two steps: {@link #start} binds every listener (so the broker can
  * register the ports it really got) but accepts nothing; {@link #enableRequestProcessing} starts accepting once the
@@ -46,6 +49,7 @@ public final class SocketServer implements AutoCloseable {
     }
 
     private final ApiRegistry apis;
+    private final RequestHandlerPool handlers;
     private final Settings settings;
     private final AtomicLong connectionIds = new AtomicLong();
     private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
@@ -53,8 +57,9 @@ public final class SocketServer implements AutoCloseable {
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
 
-    public SocketServer(ApiRegistry apis, Settings settings) {
+    public SocketServer(ApiRegistry apis, RequestHandlerPool handlers, Settings settings) {
         this.apis = apis;
+        this.handlers = handlers;
         this.settings = settings;
     }
 
@@ -87,7 +92,8 @@ public final class SocketServer implements AutoCloseable {
                         String id = listener.name() + "-" + connectionIds.incrementAndGet();
                         ch.pipeline()
                             .addLast("frames", new KafkaFrameDecoder(settings.maxRequestBytes()))
-                            .addLast("requests", new RequestDispatcher(apis, listener.name(), id));
+                            .addLast("flow-control", new FlowControlHandler())
+                            .addLast("requests", new RequestDispatcher(apis, handlers, listener.name(), id));
                     }
                 });
             InetSocketAddress address = listener.host().isEmpty()

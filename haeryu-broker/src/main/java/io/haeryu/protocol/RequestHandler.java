@@ -5,9 +5,10 @@ import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 
 /**
- * Answers one Kafka API. Called on the connection's event-loop thread, in the order requests arrived on that
- * connection, so a handler must not block: slow work (ZooKeeper, waiting for data or replicas) completes the
- * future later, from any thread. Responses are still written in request order.
+ * Answers one Kafka API. Called on a request-handler thread, one request of a connection at a time and in the
+ * order they arrived on it. A handler may touch files; it must not wait for other brokers, ZooKeeper or new data:
+ * such work completes the future later, from any thread (ZooKeeper writes on the metadata-writer pool). Responses
+ * are still written in request order.
  */
 @FunctionalInterface
 public interface RequestHandler<R extends AbstractRequest> {

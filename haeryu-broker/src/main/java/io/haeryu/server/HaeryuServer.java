@@ -18,6 +18,7 @@ import io.haeryu.log.CleanerConfig;
 import io.haeryu.log.LogConfig;
 import io.haeryu.log.LogManager;
 import io.haeryu.log.ProducerIdExpiration;
+import io.haeryu.network.RequestHandlerPool;
 import io.haeryu.network.SocketServer;
 import io.haeryu.protocol.ApiRegistry;
 import io.haeryu.protocol.BrokerApis;
@@ -54,6 +55,7 @@ public final class HaeryuServer implements AutoCloseable {
     private static final long CONTROLLED_SHUTDOWN_TIMEOUT_MS = 15_000;
     /** Coordinator partitions are spread over this many threads; each partition's events stay on one. */
     private static final int GROUP_COORDINATOR_THREADS = 2;
+    private static final int METADATA_WRITER_THREADS = 4;
 
     private final BrokerConfig config;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
@@ -93,8 +95,11 @@ public final class HaeryuServer implements AutoCloseable {
         // Fetch and acks=all deadlines are mostly cancelled early; keep the queue to the ones still pending.
         scheduler.setRemoveOnCancelPolicy(true);
         closeables.push(scheduler::shutdownNow);
-        ExecutorService blocking = Executors.newFixedThreadPool(config.numIoThreads(), daemon("haeryu-io"));
+        // ZooKeeper writes and waits of admin requests: apart from the request handlers, so they cannot starve fetches.
+        ExecutorService blocking = Executors.newFixedThreadPool(METADATA_WRITER_THREADS, daemon("haeryu-metadata-writer"));
         closeables.push(blocking::shutdownNow);
+        RequestHandlerPool requestHandlers = new RequestHandlerPool(config.numIoThreads(), config.queuedMaxRequests());
+        closeables.push(requestHandlers);
 
         LogManager logManager = new LogManager(logDirs, LogConfig.defaults(), Time.SYSTEM, scheduler,
             config.retentionCheckIntervalMs(), cleanerConfig(config), new ProducerIdExpiration(
@@ -131,7 +136,8 @@ public final class HaeryuServer implements AutoCloseable {
         BrokerApis.registerController(apis, controller, metadata, blocking);
         TopicService topics = new TopicService(metadata, config);
         ProducerIdManager producerIds = new ProducerIdManager(metadata::allocateProducerIdBlock);
-        BrokerApis.registerCore(apis, new BrokerApis.Services(config, metadata, topics, replicas, producerIds, blocking));
+        BrokerApis.registerCore(apis, new BrokerApis.Services(config, metadata, topics, replicas, producerIds, blocking,
+            requestHandlers));
 
         OffsetsTopic offsetsTopic = new OffsetsTopic(config.brokerId(), config, metadata, topics, replicas, blocking);
         ExecutorEventLoops groupLoops = new ExecutorEventLoops(GROUP_COORDINATOR_THREADS);
@@ -140,7 +146,7 @@ public final class HaeryuServer implements AutoCloseable {
         closeables.push(groups::shutdown);
         GroupApis.registerAll(apis, groups, offsetsTopic, tp -> metadata.image().partition(tp).isPresent());
 
-        socketServer = new SocketServer(apis, new SocketServer.Settings(config.socketRequestMaxBytes(),
+        socketServer = new SocketServer(apis, requestHandlers, new SocketServer.Settings(config.socketRequestMaxBytes(),
             config.getInt(BrokerConfig.SOCKET_SEND_BUFFER_BYTES), config.getInt(BrokerConfig.SOCKET_RECEIVE_BUFFER_BYTES),
             config.numNetworkThreads()));
         closeables.push(socketServer);

@@ -74,6 +74,16 @@ class BrokerConfigTest {
     }
 
     @Test
+    void requestHandlingUsesKafkaDefaultsAndRefusesZero() {
+        BrokerConfig c = new BrokerConfig(Map.of());
+        assertThat(c.numIoThreads()).isEqualTo(8);
+        assertThat(c.queuedMaxRequests()).isEqualTo(500);
+        assertThat(new BrokerConfig(Map.of("queued.max.requests", "7")).queuedMaxRequests()).isEqualTo(7);
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("queued.max.requests", "0")))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("queued.max.requests");
+    }
+
+    @Test
     void listenersAreParsedAndValidated() {
         BrokerConfig c = new BrokerConfig(Map.of("listeners", "PLAINTEXT://127.0.0.1:0",
             "advertised.listeners", "PLAINTEXT://broker1.example:19092"));

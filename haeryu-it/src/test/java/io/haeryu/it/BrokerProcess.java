@@ -156,6 +156,11 @@ public final class BrokerProcess implements TestBroker {
         return process != null && process.isAlive();
     }
 
+    /** The OS process id of the running broker (for /proc inspection). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** The exit code of a process that ended (on its own, or stopped), or empty while it runs. */
     public java.util.OptionalInt exitCode() {
         return process == null || process.isAlive() ? java.util.OptionalInt.empty()
