@@ -147,11 +147,6 @@ public final class BrokerProcess implements TestBroker {
         return logFile;
     }
 
-    /** The broker's operating-system process id (e.g. for {@code /proc/<pid>/status}). */
-    public long pid() {
-        return process.pid();
-    }
-
     public boolean isAlive() {
         return process != null && process.isAlive();
     }
