@@ -164,13 +164,17 @@ public final class Controller implements AutoCloseable {
         if (target.isEmpty()) {
             return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "The replica list is empty.");
         }
-        if (new HashSet<>(target).size() != target.size()) {
-            return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "The replica list " + target + " has duplicates.");
-        }
-        List<Integer> unknown = target.stream().filter(b -> !image.brokers().containsKey(b)).toList();
-        if (!unknown.isEmpty()) {
-            return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "Unknown or offline brokers " + unknown
-                + " in the replica list " + target + ".");
+        // The messages name one broker: a client's list can be long enough to make an unsendable message.
+        Set<Integer> seen = new HashSet<>();
+        for (Integer broker : target) {
+            if (!seen.add(broker)) {
+                return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT,
+                    "The replica list has duplicates: broker " + broker + " appears more than once.");
+            }
+            if (!image.brokers().containsKey(broker)) {
+                return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT,
+                    "Unknown or offline broker " + broker + " in the replica list.");
+            }
         }
         return null;
     }

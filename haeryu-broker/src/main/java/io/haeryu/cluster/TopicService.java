@@ -5,10 +5,9 @@ import io.haeryu.config.TopicConfigs;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
@@ -30,6 +29,16 @@ public final class TopicService {
         this.config = config;
     }
 
+    /** Kafka's per-request partition cap for one CreateTopics request (see {@link PartitionBatchLimit}). */
+    public PartitionBatchLimit newTopicsLimit() {
+        return PartitionBatchLimit.forNewTopics(config.numPartitions());
+    }
+
+    /** The topic's partition count now, or empty if it does not exist. */
+    public OptionalInt partitionCount(String name) {
+        return metadata.image().topic(name).map(t -> OptionalInt.of(t.partitionCount())).orElse(OptionalInt.empty());
+    }
+
     /** Checks a creation request without writing anything; returns the replica assignment it would use. */
     public List<List<Integer>> plan(String name, int numPartitions, short replicationFactor,
                                     List<List<Integer>> explicitAssignment, Map<String, String> configs) {
@@ -44,7 +53,7 @@ public final class TopicService {
                 throw new org.apache.kafka.common.errors.InvalidRequestException(
                     "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.");
             }
-            requireLiveBrokers(explicitAssignment);
+            checkExplicitAssignments(explicitAssignment, 0, explicitAssignment.get(0).size());
             return explicitAssignment;
         }
         int partitions = numPartitions == -1 ? config.numPartitions() : numPartitions;
@@ -89,19 +98,7 @@ public final class TopicService {
                 throw new InvalidReplicaAssignmentException("Increasing the number of partitions by " + added
                     + " but " + explicitAssignments.size() + " assignments provided.");
             }
-            for (int i = 0; i < added; i++) {
-                List<Integer> replicas = explicitAssignments.get(i);
-                if (replicas.size() != replicationFactor) {
-                    throw new InvalidReplicaAssignmentException("Inconsistent replication factor between partitions, "
-                        + "partition 0 has " + replicationFactor + " while partition " + (current + i) + " has "
-                        + replicas.size() + ".");
-                }
-                if (new HashSet<>(replicas).size() != replicas.size()) {
-                    throw new InvalidReplicaAssignmentException("Duplicate brokers not allowed in replica assignment: "
-                        + replicas + " for partition id " + (current + i) + ".");
-                }
-            }
-            requireLiveBrokers(explicitAssignments);
+            checkExplicitAssignments(explicitAssignments, current, replicationFactor);
             newAssignments = explicitAssignments;
         } else {
             // Placing all partitions from the first one's leader and keeping the new tail continues the existing
@@ -117,13 +114,41 @@ public final class TopicService {
         }
     }
 
+    /**
+     * Explicit replica lists for partitions numbered from {@code firstPartition}: each non-empty, of the
+     * topic's replication factor (that of partition 0), without duplicates, on registered brokers.
+     */
+    private void checkExplicitAssignments(List<List<Integer>> assignments, int firstPartition, int replicationFactor) {
+        for (int i = 0; i < assignments.size(); i++) {
+            List<Integer> replicas = assignments.get(i);
+            if (replicas.isEmpty()) {
+                throw new InvalidReplicaAssignmentException("Replica assignment for partition id "
+                    + (firstPartition + i) + " is empty.");
+            }
+            if (replicas.size() != replicationFactor) {
+                throw new InvalidReplicaAssignmentException("Inconsistent replication factor between partitions, "
+                    + "partition 0 has " + replicationFactor + " while partition " + (firstPartition + i) + " has "
+                    + replicas.size() + ".");
+            }
+            Set<Integer> seen = new HashSet<>();
+            for (Integer broker : replicas) {
+                if (!seen.add(broker)) {
+                    throw new InvalidReplicaAssignmentException("Duplicate brokers not allowed in replica assignment: "
+                        + "broker " + broker + " appears more than once for partition id " + (firstPartition + i) + ".");
+                }
+            }
+        }
+        requireLiveBrokers(assignments);
+    }
+
+    /** Names the first unknown broker only, as Kafka does, so a huge list cannot make a huge message. */
     private void requireLiveBrokers(List<List<Integer>> assignment) {
-        Set<Integer> unknown = new TreeSet<>();
-        assignment.forEach(replicas -> replicas.stream()
-            .filter(b -> !metadata.image().brokers().containsKey(b)).forEach(unknown::add));
-        if (!unknown.isEmpty()) {
-            throw new InvalidReplicaAssignmentException("Unknown broker(s) in replica assignment: "
-                + unknown.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ".");
+        for (List<Integer> replicas : assignment) {
+            for (Integer broker : replicas) {
+                if (!metadata.image().brokers().containsKey(broker)) {
+                    throw new InvalidReplicaAssignmentException("Unknown broker in replica assignment: " + broker + ".");
+                }
+            }
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.haeryu.cluster;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,6 +25,7 @@ import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.jute.BinaryOutputArchive;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -54,6 +58,8 @@ public final class ZkMetadataStore implements AutoCloseable {
             ZkPaths.CONTROLLED_SHUTDOWN, ZkPaths.OFFLINE_REPLICAS);
     /** Read-modify-write attempts before giving up on a znode that keeps changing under us. */
     private static final int MAX_CONFLICT_RETRIES = 50;
+    /** A multi request's per-op header: type (int), done (boolean), error (int). */
+    private static final int MULTI_HEADER_BYTES = 9;
     /** Partition states are written with this controller epoch until a controller exists. */
     private static final int INITIAL_CONTROLLER_EPOCH = 0;
 
@@ -200,13 +206,16 @@ public final class ZkMetadataStore implements AutoCloseable {
             ops.add(client.transactionOp().create().forPath(ZkPaths.topic(name),
                     ZkPayloads.topicAssignment(new ZkPayloads.TopicAssignment(topicId, assignment))));
             ops.add(client.transactionOp().create().forPath(ZkPaths.partitions(name)));
-            ops.addAll(newPartitionOps(name, 0, assignment));
             ops.add(topicConfigWriteOp(name, configCopy));
+            ops.addAll(newPartitionOps(name, 0, assignment));
+            List<List<CuratorOp>> batches = ZkWriteBatches.split(ops, ZkMetadataStore::serializedSize,
+                    ZkWriteBatches.MAX_TRANSACTION_BYTES);
             try {
-                client.transaction().forOperations(ops);
+                client.transaction().forOperations(batches.get(0));
             } catch (KeeperException.NodeExistsException e) {
                 throw new TopicExistsException("Topic '" + name + "' already exists.");
             }
+            commitFollowUps("create topic " + name, batches);
             return null;
         });
         log.info("Created topic {} with id {} and {} partitions", name, topicId, assignment.size());
@@ -248,7 +257,10 @@ public final class ZkMetadataStore implements AutoCloseable {
             ops.add(client.transactionOp().setData().withVersion(stat.getVersion())
                     .forPath(ZkPaths.topic(name), ZkPayloads.topicAssignment(next)));
             ops.addAll(newPartitionOps(name, current.replicas().size(), newAssignments));
-            client.transaction().forOperations(ops);
+            List<List<CuratorOp>> batches = ZkWriteBatches.split(ops, ZkMetadataStore::serializedSize,
+                    ZkWriteBatches.MAX_TRANSACTION_BYTES);
+            client.transaction().forOperations(batches.get(0));
+            commitFollowUps("create partitions of " + name, batches);
             return next;
         });
         log.info("Topic {} now has {} partitions", name, updated.replicas().size());
@@ -265,7 +277,11 @@ public final class ZkMetadataStore implements AutoCloseable {
             if (client.checkExists().forPath(ZkPaths.topicConfig(name)) != null) {
                 addDeleteOpsChildrenFirst(ZkPaths.topicConfig(name), ops);
             }
-            client.transaction().forOperations(ops);
+            // Children first, the topic znode and config last: while it lasts, the image keeps the whole topic.
+            for (List<CuratorOp> batch : ZkWriteBatches.split(ops, ZkMetadataStore::serializedSize,
+                    ZkWriteBatches.MAX_TRANSACTION_BYTES)) {
+                client.transaction().forOperations(batch);
+            }
             return current.topicId();
         });
         log.info("Deleted topic {} with id {}", name, topicId);
@@ -470,6 +486,35 @@ public final class ZkMetadataStore implements AutoCloseable {
         return ops;
     }
 
+    /**
+     * Commits the batches after the first (partition znodes of a write the first batch decided). A failure here is
+     * not retried from the start, which would misreport the write as conflicting with itself.
+     */
+    private void commitFollowUps(String action, List<List<CuratorOp>> batches) {
+        for (int i = 1; i < batches.size(); i++) {
+            try {
+                client.transaction().forOperations(batches.get(i));
+            } catch (Exception e) {
+                throw new KafkaException("Could not " + action + ": batch " + (i + 1) + " of " + batches.size()
+                        + " failed: " + e, e);
+            }
+        }
+        if (batches.size() > 1) {
+            log.info("Wrote {} in {} ZooKeeper transactions", action, batches.size());
+        }
+    }
+
+    /** An op's size in a multi request: its header and its serialized request record. */
+    private static int serializedSize(CuratorOp op) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            op.get().toRequestRecord().serialize(BinaryOutputArchive.getArchive(bytes), "op");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return MULTI_HEADER_BYTES + bytes.size();
+    }
+
     /** Creates the config znode, or overwrites one left behind, conditional on the version just read. */
     private CuratorOp topicConfigWriteOp(String topic, Map<String, String> configs) throws Exception {
         String path = ZkPaths.topicConfig(topic);
@@ -541,7 +586,7 @@ public final class ZkMetadataStore implements AutoCloseable {
         for (int i = 0; i < assignment.size(); i++) {
             List<Integer> replicas = assignment.get(i);
             if (replicas.isEmpty() || new HashSet<>(replicas).size() != replicas.size()) {
-                throw new InvalidReplicaAssignmentException("Replica assignment #" + i + " " + replicas
+                throw new InvalidReplicaAssignmentException("Replica assignment #" + i
                         + " must list at least one broker, each at most once.");
             }
         }

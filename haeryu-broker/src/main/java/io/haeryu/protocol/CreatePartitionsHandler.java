@@ -1,5 +1,6 @@
 package io.haeryu.protocol;
 
+import io.haeryu.cluster.PartitionBatchLimit;
 import io.haeryu.cluster.TopicService;
 import java.util.HashSet;
 import java.util.List;
@@ -43,11 +44,15 @@ final class CreatePartitionsHandler implements RequestHandler<CreatePartitionsRe
                 }
             });
             boolean validateOnly = request.data().validateOnly();
+            ApiException batchError = batchError(request, duplicates);
             for (CreatePartitionsTopic t : request.data().topics()) {
                 CreatePartitionsTopicResult result = new CreatePartitionsTopicResult().setName(t.name());
                 try {
                     if (duplicates.contains(t.name())) {
                         throw new org.apache.kafka.common.errors.InvalidRequestException("Duplicate topic in request.");
+                    }
+                    if (batchError != null) {
+                        throw batchError;
                     }
                     List<List<Integer>> assignments = t.assignments() == null ? null
                         : t.assignments().stream().map(CreatePartitionsAssignment::brokerIds).toList();
@@ -62,5 +67,20 @@ final class CreatePartitionsHandler implements RequestHandler<CreatePartitionsRe
             }
             return new CreatePartitionsResponse(data);
         }, blockingExecutor);
+    }
+
+    /** Kafka's per-request cap on added partitions, over the existing, non-duplicate topics; null when within it. */
+    private ApiException batchError(CreatePartitionsRequest request, Set<String> duplicates) {
+        PartitionBatchLimit limit = PartitionBatchLimit.forAddedPartitions();
+        try {
+            for (CreatePartitionsTopic t : request.data().topics()) {
+                if (!duplicates.contains(t.name())) {
+                    topics.partitionCount(t.name()).ifPresent(current -> limit.addGrowth(t.count(), current));
+                }
+            }
+            return null;
+        } catch (ApiException e) {
+            return e;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.haeryu.protocol;
 
+import io.haeryu.cluster.PartitionBatchLimit;
 import io.haeryu.cluster.TopicInfo;
 import io.haeryu.cluster.TopicService;
 import java.util.ArrayList;
@@ -47,12 +48,18 @@ final class CreateTopicsHandler implements RequestHandler<CreateTopicsRequest> {
                     duplicates.add(t.name());
                 }
             }
+            ApiException batchError = batchError(request, duplicates);
             for (CreatableTopic t : request.data().topics()) {
                 CreatableTopicResult result = new CreatableTopicResult().setName(t.name());
                 if (duplicates.contains(t.name())) {
                     data.topics().add(result.setErrorCode(Errors.INVALID_REQUEST.code())
                         .setErrorMessage("Create topics request from client `" + context.clientId()
                             + "` contains multiple entries for the following topics: " + t.name()));
+                    continue;
+                }
+                if (batchError != null) {
+                    data.topics().add(result.setErrorCode(Errors.forException(batchError).code())
+                        .setErrorMessage(batchError.getMessage()));
                     continue;
                 }
                 try {
@@ -64,6 +71,21 @@ final class CreateTopicsHandler implements RequestHandler<CreateTopicsRequest> {
             }
             return new CreateTopicsResponse(data);
         }, blockingExecutor);
+    }
+
+    /** Kafka's per-request partition cap, counted over the topics that are not duplicates; null when within it. */
+    private ApiException batchError(CreateTopicsRequest request, Set<String> duplicates) {
+        PartitionBatchLimit limit = topics.newTopicsLimit();
+        try {
+            for (CreatableTopic t : request.data().topics()) {
+                if (!duplicates.contains(t.name())) {
+                    limit.addNewTopic(t.numPartitions(), t.assignments().size());
+                }
+            }
+            return null;
+        } catch (ApiException e) {
+            return e;
+        }
     }
 
     private void create(RequestContext context, CreatableTopic t, boolean validateOnly, CreatableTopicResult result) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.ElectLeadersResponseData;
 import org.apache.kafka.common.message.ElectLeadersResponseData.PartitionResult;
 import org.apache.kafka.common.message.ElectLeadersResponseData.ReplicaElectionResult;
@@ -34,7 +35,15 @@ final class ElectLeadersHandler implements RequestHandler<ElectLeadersRequest> {
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, ElectLeadersRequest request) {
         Set<TopicPartition> partitions = request.topicPartitions();
-        boolean unclean = request.electionType() == ElectionType.UNCLEAN;
+        ElectionType type;
+        try {
+            type = request.electionType();
+        } catch (IllegalArgumentException e) {
+            // Kafka's controller: an election type it does not know is INVALID_REQUEST, for every partition.
+            return CompletableFuture.completedFuture(request.getErrorResponse(
+                new InvalidRequestException("Unknown election type " + (int) request.data().electionType())));
+        }
+        boolean unclean = type == ElectionType.UNCLEAN;
         return CompletableFuture.supplyAsync(() -> {
             ElectLeadersResponseData data = new ElectLeadersResponseData();
             try {

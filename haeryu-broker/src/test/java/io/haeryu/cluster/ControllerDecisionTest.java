@@ -30,6 +30,10 @@ class ControllerDecisionTest {
             assertThat(Controller.checkTarget(bad, image).error())
                 .as("%s", bad).isEqualTo(org.apache.kafka.common.protocol.Errors.INVALID_REPLICA_ASSIGNMENT);
         }
+        // A huge list gets a short message (a message over 32,767 bytes cannot be sent at all).
+        List<Integer> huge = java.util.stream.IntStream.range(0, 100_000).boxed().toList();
+        assertThat(Controller.checkTarget(huge, image).message()).isEqualTo("Unknown or offline broker 0 in the replica list.");
+        assertThat(Controller.checkTarget(java.util.Collections.nCopies(100_000, 2), image).message()).hasSizeLessThan(100);
     }
 
     @Test

@@ -90,13 +90,30 @@ class TopicServiceTest {
         assertThat(attempt.apply(List.of(List.of(1, 1)))).isInstanceOf(InvalidReplicaAssignmentException.class)
             .hasMessageContaining("Duplicate brokers");
         assertThat(attempt.apply(List.of(List.of(1, 9)))).isInstanceOf(InvalidReplicaAssignmentException.class)
-            .hasMessage("Unknown broker(s) in replica assignment: 9.");
+            .hasMessage("Unknown broker in replica assignment: 9.");
         assertThatThrownBy(() -> topics.createPartitions("orders", 3, List.of(List.of(1, 2)), false))
             .isInstanceOf(InvalidReplicaAssignmentException.class)
             .hasMessage("Increasing the number of partitions by 2 but 1 assignments provided.");
 
         topics.createPartitions("orders", 2, List.of(List.of(2, 0)), false);
         assertThat(metadata.image().topic("orders").orElseThrow().partitions().get(1).replicas()).containsExactly(2, 0);
+    }
+
+    @Test
+    void explicitAssignmentsOfANewTopicFollowTheSameRules() {
+        Function<List<List<Integer>>, Throwable> attempt = a -> catchThrowable(
+            () -> topics.plan("orders", -1, (short) -1, a, Map.of()));
+        assertThat(attempt.apply(List.of(List.of()))).isInstanceOf(InvalidReplicaAssignmentException.class)
+            .hasMessage("Replica assignment for partition id 0 is empty.");
+        assertThat(attempt.apply(List.of(List.of(0, 1), List.of(2)))).isInstanceOf(InvalidReplicaAssignmentException.class)
+            .hasMessageContaining("Inconsistent replication factor");
+        assertThat(attempt.apply(List.of(List.of(0, 0)))).isInstanceOf(InvalidReplicaAssignmentException.class)
+            .hasMessageContaining("Duplicate brokers");
+        assertThat(attempt.apply(List.of(List.of(0, 1, 2, 3)))).isInstanceOf(InvalidReplicaAssignmentException.class)
+            .hasMessage("Unknown broker in replica assignment: 3.");
+        assertThat(topics.plan("orders", -1, (short) -1, List.of(List.of(2, 0), List.of(0, 1)), Map.of()))
+            .containsExactly(List.of(2, 0), List.of(0, 1));
+        assertThat(metadata.image().topic("orders")).isEmpty();
     }
 
     @Test

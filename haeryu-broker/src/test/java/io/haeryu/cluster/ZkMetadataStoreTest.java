@@ -343,6 +343,29 @@ class ZkMetadataStoreTest {
     }
 
     @Test
+    void aTopicTooLargeForOneZooKeeperRequestIsWrittenInBatchesAndSeenOnlyWhole() {
+        ZkMetadataStore store = newStore();
+        ZkMetadataStore observer = newStore();
+        String name = "t".repeat(200);
+        List<List<Integer>> assignment = Collections.nCopies(2_000, List.of(1));
+        // 4,000 znodes with 200-character paths: about 1.3 MB, more than ZooKeeper takes in one request.
+        TopicInfo created = store.createTopic(name, assignment, Map.of());
+        assertThat(created.partitionCount()).isEqualTo(2_000);
+        await().atMost(PROPAGATION).untilAsserted(() -> assertThat(observer.image().topic(name))
+                .hasValueSatisfying(t -> assertThat(t.partitionCount()).isEqualTo(2_000)));
+
+        TopicInfo grown = store.createPartitions(name, Collections.nCopies(2_000, List.of(1)));
+        assertThat(grown.partitionCount()).isEqualTo(4_000);
+        assertThat(observer.image().topic(name)).hasValueSatisfying(t ->
+                assertThat(t.partitionCount()).isIn(2_000, 4_000));
+
+        store.deleteTopic(name);
+        assertThat(store.image().topic(name)).isEmpty();
+        TopicInfo again = store.createTopic(name, List.of(List.of(1)), Map.of());
+        assertThat(again.partitionCount()).isEqualTo(1);
+    }
+
+    @Test
     void deleteTopicRemovesItEverywhereAndRecreationGetsANewId() throws Exception {
         ZkMetadataStore store = newStore();
         ZkMetadataStore observer = newStore();
