@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.Properties;
@@ -36,8 +37,21 @@ final class TestCluster implements AutoCloseable {
         this.brokers = brokers;
     }
 
+    /** Where one broker of the cluster will run, known before it starts. */
+    record BrokerSlot(int id, int port, String zooKeeperConnect) {
+    }
+
     /** Starts the ZooKeeper and the brokers (in parallel), each with {@code overrides}. */
     static TestCluster start(int n, Map<String, String> overrides) {
+        return start(n, overrides, slot -> Map.of());
+    }
+
+    /**
+     * Like {@link #start(int, Map)}, plus per-broker overrides from {@code perBroker} (e.g. a proxied
+     * {@code zookeeper.connect} or {@code advertised.listeners}); they win over {@code overrides}.
+     */
+    static TestCluster start(int n, Map<String, String> overrides,
+                             Function<BrokerSlot, Map<String, String>> perBroker) {
         Path zkDir;
         try {
             zkDir = Files.createTempDirectory("haeryu-it-zk-");
@@ -50,7 +64,9 @@ final class TestCluster implements AutoCloseable {
             Map<String, String> config = new LinkedHashMap<>(overrides);
             config.put("broker.id", Integer.toString(id));
             config.put("zookeeper.connect", zk.connectString());
-            starting.add(CompletableFuture.supplyAsync(() -> BrokerProcess.start(config)));
+            int brokerId = id;
+            starting.add(CompletableFuture.supplyAsync(() -> BrokerProcess.start(config,
+                port -> perBroker.apply(new BrokerSlot(brokerId, port, zk.connectString())))));
         }
         List<BrokerProcess> brokers = new ArrayList<>();
         try {

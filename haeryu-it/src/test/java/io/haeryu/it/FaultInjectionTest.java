@@ -1,0 +1,215 @@
+package io.haeryu.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.haeryu.it.FaultChecker.FaultReport;
+import io.haeryu.it.FaultChecker.Read;
+import io.haeryu.it.FaultSchedule.Cycle;
+import io.haeryu.it.FaultSchedule.Nemesis;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Jepsen-style fault injection: three broker processes, an RF=3 topic with {@code min.insync.replicas=2} and
+ * unclean election off, idempotent {@code acks=all} producers writing sequenced values while a seeded random
+ * {@link FaultSchedule} injects nemeses into brokers (fault, hold, heal, settle). After the last cycle every fault is
+ * healed and a consumer reads every partition from the beginning to its end offset; {@link FaultChecker} judges the
+ * history: nothing acknowledged lost, moved, duplicated or reordered. The result table (per nemesis) is printed and
+ * written to {@code target/fault-results/}.
+ *
+ * <p>System properties: {@code haeryu.faults.cycles} (default 5), {@code haeryu.faults.seed} (default random,
+ * printed), {@code haeryu.faults.nemeses} (comma list of {@link Nemesis} names; the default is the set that holds
+ * today), {@code haeryu.faults.resultDir}. The {@code -Pfaults} profile runs 100 cycles of every nemesis.
+ */
+class FaultInjectionTest {
+
+    /** Nemeses in the short schedule of {@code mvn verify}: those the broker survives today (see README). */
+    static final String DEFAULT_NEMESES = "kill,pause_short,pause_long,zk_cut,partition";
+
+    private static final int BROKERS = 3;
+    private static final int PARTITIONS = 3;
+    private static final long SESSION_TIMEOUT_MS = 6_000;
+    private static final Duration SETTLE_BOUND = Duration.ofSeconds(60);
+    private static final Map<String, String> CLUSTER_CONFIG = Map.of(
+        "zookeeper.session.timeout.ms", Long.toString(SESSION_TIMEOUT_MS),
+        "replica.lag.time.max.ms", "4000",
+        "unclean.leader.election.enable", "false",
+        "min.insync.replicas", "2",
+        "default.replication.factor", "3",
+        "offsets.topic.replication.factor", "3",
+        "leader.imbalance.check.interval.seconds", "5",
+        "log.index.size.max.bytes", "1048576",
+        "num.partitions", "3");
+
+    @TempDir
+    Path tempDir;
+
+    private volatile String phase = "warmup";
+
+    /** Per nemesis: cycles run, cycles that did not settle in time, brokers found dead after heal. */
+    private final Map<Nemesis, int[]> liveness = new EnumMap<>(Nemesis.class);
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.HOURS) // bounded by construction; this only guards against a hang
+    void acknowledgedRecordsSurviveTheSchedule() throws Exception {
+        Assumptions.assumeFalse(BrokerProcess.isKafkaImpl(), "needs a ZooKeeper-mode cluster of Haeryu brokers");
+        int cycles = Integer.getInteger("haeryu.faults.cycles", 5);
+        long seed = Long.getLong("haeryu.faults.seed", ThreadLocalRandom.current().nextLong());
+        List<Nemesis> nemeses = Nemesis.parseList(System.getProperty("haeryu.faults.nemeses", DEFAULT_NEMESES));
+        if (nemeses.contains(Nemesis.DISK_FULL) && !FaultCluster.canMountTmpfs()) {
+            Assumptions.assumeFalse("true".equals(System.getenv("CI")), "disk-full faults need root in CI");
+            System.out.println("not root: no tmpfs, so no DISK_FULL nemesis in this run");
+            nemeses = nemeses.stream().filter(n -> n != Nemesis.DISK_FULL).toList();
+        }
+        List<Cycle> schedule = FaultSchedule.random(seed, cycles, nemeses, BROKERS, SESSION_TIMEOUT_MS);
+        String replay = "-Dhaeryu.faults.seed=" + seed + " -Dhaeryu.faults.cycles=" + cycles
+            + " -Dhaeryu.faults.nemeses=" + String.join(",", nemeses.stream().map(Enum::name).toList());
+        System.out.println("fault schedule (replay with " + replay + "):");
+        schedule.forEach(c -> System.out.println("  " + c));
+
+        List<String> cycleLog = new ArrayList<>();
+        String topic = Clients.uniqueTopic("faults");
+        try (FaultCluster faults = FaultCluster.start(BROKERS, CLUSTER_CONFIG, tempDir,
+                nemeses.contains(Nemesis.DISK_FULL));
+             Admin admin = faults.cluster().admin()) {
+            try (Admin creator = Clients.admin(faults.cluster().bootstrap())) {
+                creator.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) BROKERS)
+                    .configs(Map.of("min.insync.replicas", "2", "unclean.leader.election.enable", "false"))))
+                    .all().get(30, TimeUnit.SECONDS);
+            }
+            awaitSettled(admin, topic, Duration.ofSeconds(30));
+            FaultWorkload load = new FaultWorkload(faults.cluster().bootstrap(), topic, PARTITIONS, 2, 4,
+                () -> phase);
+            try {
+                awaitAcks(load, 500, Duration.ofSeconds(60));
+                for (Cycle c : schedule) {
+                    cycleLog.add(runCycle(faults, admin, topic, load, c));
+                }
+                phase = "final";
+                List<Integer> restarted = faults.healAll();
+                awaitSettled(admin, topic, Duration.ofSeconds(120));
+                awaitAcks(load, load.acked() + 300, Duration.ofSeconds(60));
+                cycleLog.add("final: healed all (restarted " + restarted + "), settled, " + load.acked() + " acks, "
+                    + load.failures() + " failed sends");
+            } finally {
+                load.stop(Duration.ofSeconds(30));
+            }
+            List<Read> reads = new ArrayList<>();
+            Clients.readAll(faults.cluster().bootstrap(), Clients.partitions(topic, PARTITIONS), Duration.ofSeconds(180))
+                .forEach(r -> reads.add(new Read(r.partition(), r.offset(), r.value())));
+            FaultReport report = FaultChecker.check(load.writes(), load.acks(), reads);
+            String result = result(seed, replay, schedule, cycleLog, reads.size(), report);
+            System.out.println(result);
+            Path file = writeResult(seed, result);
+            System.out.println("result table written to " + file);
+
+            assertThat(report.acked()).as("acknowledged records (the load must have run)").isGreaterThan(1000);
+            assertThat(report.violations()).as("violations (replay with %s)\n%s", replay, result).isZero();
+        }
+    }
+
+    private String runCycle(FaultCluster faults, Admin admin, String topic, FaultWorkload load, Cycle c)
+            throws InterruptedException {
+        int[] stats = liveness.computeIfAbsent(c.nemesis(), n -> new int[3]);
+        stats[0]++;
+        long acksBefore = load.acked();
+        long t0 = System.nanoTime();
+        phase = c.nemesis().name().toLowerCase(java.util.Locale.ROOT);
+        faults.inject(c);
+        Thread.sleep(c.holdMillis()); // holding the fault for the scheduled time is the point, not a wait
+        faults.heal(c);
+        List<Integer> dead = new ArrayList<>();
+        for (int id = 0; id < faults.size(); id++) {
+            if (!faults.broker(id).isAlive()) {
+                dead.add(id);
+            }
+        }
+        stats[2] += dead.size();
+        List<Integer> restarted = faults.healAll();
+        String settled;
+        try {
+            long s0 = System.nanoTime();
+            awaitSettled(admin, topic, SETTLE_BOUND);
+            settled = "settled in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s0) + " ms";
+        } catch (ConditionTimeoutException e) {
+            stats[1]++;
+            settled = "NOT settled in " + SETTLE_BOUND.toSeconds() + " s: " + describeQuietly(admin, topic);
+        }
+        String line = c + ": " + settled + (dead.isEmpty() ? "" : ", dead after heal " + dead + " (restarted "
+            + restarted + ")") + ", " + (load.acked() - acksBefore) + " acks in "
+            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms";
+        System.out.println("cycle " + line);
+        return line;
+    }
+
+    /** Every partition has a leader and all brokers in its ISR, and every broker process is up. */
+    private static void awaitSettled(Admin admin, String topic, Duration bound) {
+        Awaitility.await().atMost(bound).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
+            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(3, TimeUnit.SECONDS)
+                .get(topic);
+            return d.partitions().stream().allMatch(p -> TestCluster.leaderId(p) >= 0 && p.isr().size() == BROKERS);
+        });
+    }
+
+    private static void awaitAcks(FaultWorkload load, long atLeast, Duration bound) {
+        Awaitility.await("acks >= " + atLeast).atMost(bound).pollInterval(Duration.ofMillis(100))
+            .until(() -> load.acked() >= atLeast);
+    }
+
+    private static String describeQuietly(Admin admin, String topic) {
+        try {
+            StringBuilder sb = new StringBuilder();
+            for (TopicPartitionInfo p : admin.describeTopics(List.of(topic)).allTopicNames().get(3, TimeUnit.SECONDS)
+                    .get(topic).partitions()) {
+                sb.append(" p").append(p.partition()).append(" leader ").append(TestCluster.leaderId(p))
+                    .append(" isr ").append(TestCluster.isrIds(p));
+            }
+            return sb.toString();
+        } catch (Exception e) {
+            return "(describe failed: " + e + ")";
+        }
+    }
+
+    private String result(long seed, String replay, List<Cycle> schedule, List<String> cycleLog, int read,
+                          FaultReport report) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("## Fault schedule seed ").append(seed).append(": ").append(schedule.size()).append(" cycles, ")
+            .append(BROKERS).append(" brokers, RF=").append(BROKERS).append(", min.insync.replicas=2, acks=all ")
+            .append("idempotent\n\nreplay: `mvn -B -o -pl haeryu-it -am test -Dtest=FaultInjectionTest ")
+            .append("-Dsurefire.failIfNoSpecifiedTests=false ").append(replay).append("`\n\n")
+            .append("records read back: ").append(read).append("\n\n")
+            .append(report.table()).append("\n\n| nemesis | cycles | not settled in ")
+            .append(SETTLE_BOUND.toSeconds()).append(" s | brokers dead after heal |\n|---|---:|---:|---:|\n");
+        liveness.forEach((n, s) -> sb.append("| ").append(n.name().toLowerCase(java.util.Locale.ROOT))
+            .append(" | ").append(s[0]).append(" | ").append(s[1]).append(" | ").append(s[2]).append(" |\n"));
+        sb.append("\ncycles:\n");
+        cycleLog.forEach(l -> sb.append("- ").append(l).append('\n'));
+        return sb.toString();
+    }
+
+    private static Path writeResult(long seed, String result) throws IOException {
+        Path dir = Path.of(System.getProperty("haeryu.faults.resultDir", "target/fault-results"));
+        Files.createDirectories(dir);
+        Path file = dir.resolve("faults-" + seed + ".md");
+        Files.writeString(file, result);
+        return file.toAbsolutePath();
+    }
+}
