@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -64,7 +67,7 @@ class FaultInjectionTest {
 
     private volatile String phase = "warmup";
 
-    /** Per nemesis: cycles run, cycles that did not settle in time, brokers found dead after heal. */
+    /** Per nemesis: cycles run, cycles not settled in time, brokers found dead after heal, cycles whose ISR shrank. */
     private final Map<Nemesis, int[]> liveness = new EnumMap<>(Nemesis.class);
 
     @Test
@@ -86,6 +89,7 @@ class FaultInjectionTest {
         schedule.forEach(c -> System.out.println("  " + c));
 
         List<String> cycleLog = new ArrayList<>();
+        boolean finalSettled = false;
         String topic = Clients.uniqueTopic("faults");
         try (FaultCluster faults = FaultCluster.start(BROKERS, CLUSTER_CONFIG, tempDir,
                 nemeses.contains(Nemesis.DISK_FULL));
@@ -105,16 +109,21 @@ class FaultInjectionTest {
                 }
                 phase = "final";
                 List<Integer> restarted = faults.healAll();
-                awaitSettled(admin, topic, Duration.ofSeconds(120));
-                awaitAcks(load, load.acked() + 300, Duration.ofSeconds(60));
-                cycleLog.add("final: healed all (restarted " + restarted + "), settled, " + load.acked() + " acks, "
+                try {
+                    awaitSettled(admin, topic, Duration.ofSeconds(120));
+                    awaitAcks(load, load.acked() + 300, Duration.ofSeconds(60));
+                    finalSettled = true;
+                } catch (ConditionTimeoutException e) {
+                    cycleLog.add("final: NOT settled in 120 s, or no new acks: " + describeQuietly(admin, topic));
+                }
+                cycleLog.add("final: healed all (restarted " + restarted + "), " + load.acked() + " acks, "
                     + load.failures() + " failed sends");
             } finally {
                 load.stop(Duration.ofSeconds(30));
             }
             List<Read> reads = new ArrayList<>();
-            Clients.readAll(faults.cluster().bootstrap(), Clients.partitions(topic, PARTITIONS), Duration.ofSeconds(180))
-                .forEach(r -> reads.add(new Read(r.partition(), r.offset(), r.value())));
+            List<String> unreadable = readBack(faults.cluster().bootstrap(), topic, reads);
+            cycleLog.addAll(unreadable);
             FaultReport report = FaultChecker.check(load.writes(), load.acks(), reads);
             String result = result(seed, replay, schedule, cycleLog, reads.size(), report);
             System.out.println(result);
@@ -123,18 +132,24 @@ class FaultInjectionTest {
 
             assertThat(report.acked()).as("acknowledged records (the load must have run)").isGreaterThan(1000);
             assertThat(report.violations()).as("violations (replay with %s)\n%s", replay, result).isZero();
+            assertThat(unreadable).as("partitions not readable to their end (replay with %s)", replay).isEmpty();
+            assertThat(finalSettled).as("every fault healed, the cluster settled again (replay with %s)\n%s",
+                replay, result).isTrue();
         }
     }
 
     private String runCycle(FaultCluster faults, Admin admin, String topic, FaultWorkload load, Cycle c)
             throws InterruptedException {
-        int[] stats = liveness.computeIfAbsent(c.nemesis(), n -> new int[3]);
+        int[] stats = liveness.computeIfAbsent(c.nemesis(), n -> new int[4]);
         stats[0]++;
         long acksBefore = load.acked();
         long t0 = System.nanoTime();
         phase = c.nemesis().name().toLowerCase(java.util.Locale.ROOT);
         faults.inject(c);
-        Thread.sleep(c.holdMillis()); // holding the fault for the scheduled time is the point, not a wait
+        int minIsr = holdWatchingIsr(admin, topic, c.holdMillis());
+        if (minIsr < BROKERS) {
+            stats[3]++;
+        }
         faults.heal(c);
         List<Integer> dead = new ArrayList<>();
         for (int id = 0; id < faults.size(); id++) {
@@ -153,11 +168,33 @@ class FaultInjectionTest {
             stats[1]++;
             settled = "NOT settled in " + SETTLE_BOUND.toSeconds() + " s: " + describeQuietly(admin, topic);
         }
-        String line = c + ": " + settled + (dead.isEmpty() ? "" : ", dead after heal " + dead + " (restarted "
+        String line = c + ": smallest ISR seen while held " + (minIsr > BROKERS ? "unknown" : minIsr) + ", " + settled + (dead.isEmpty() ? "" : ", dead after heal " + dead + " (restarted "
             + restarted + ")") + ", " + (load.acked() - acksBefore) + " acks in "
             + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms";
         System.out.println("cycle " + line);
         return line;
+    }
+
+    /**
+     * Holds the fault for {@code holdMillis} (holding it is the point, not a wait for a condition) while sampling the
+     * partitions; returns the smallest ISR seen (more than the broker count when no sample succeeded), to show the
+     * fault had an effect on the cluster.
+     */
+    private static int holdWatchingIsr(Admin admin, String topic, long holdMillis) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(holdMillis);
+        int smallest = BROKERS + 1;
+        for (long left = holdMillis; left > 0; left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())) {
+            try {
+                for (TopicPartitionInfo p : admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(Math.min(left, 1000), TimeUnit.MILLISECONDS).get(topic).partitions()) {
+                    smallest = Math.min(smallest, p.isr().size());
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // the admin asked the victim, or a controller change is in progress: sample again
+            }
+            Thread.sleep(Math.max(0, Math.min(250, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+        }
+        return smallest;
     }
 
     /** Every partition has a leader and all brokers in its ISR, and every broker process is up. */
@@ -172,6 +209,44 @@ class FaultInjectionTest {
     private static void awaitAcks(FaultWorkload load, long atLeast, Duration bound) {
         Awaitility.await("acks >= " + atLeast).atMost(bound).pollInterval(Duration.ofMillis(100))
             .until(() -> load.acked() >= atLeast);
+    }
+
+    /**
+     * Reads every partition from its beginning to its end offset, one consumer per partition, into {@code reads};
+     * a partition whose read fails (e.g. a corrupt batch) or stops progressing for 60 s is left where it stopped and
+     * described in the returned list (what was read before still goes to the checker).
+     */
+    private static List<String> readBack(String bootstrap, String topic, List<Read> reads) {
+        List<String> unreadable = new ArrayList<>();
+        for (TopicPartition tp : Clients.partitions(topic, PARTITIONS)) {
+            try (KafkaConsumer<String, String> c = Clients.consumer(bootstrap, Map.of())) {
+                c.assign(List.of(tp));
+                c.seekToBeginning(List.of(tp));
+                long end = c.endOffsets(List.of(tp), Duration.ofSeconds(30)).get(tp);
+                long lastProgress = System.nanoTime();
+                long position = c.position(tp);
+                while (position < end) {
+                    try {
+                        c.poll(Duration.ofMillis(200))
+                            .forEach(r -> reads.add(new Read(r.partition(), r.offset(), r.value())));
+                    } catch (KafkaException e) {
+                        unreadable.add("partition " + tp.partition() + " unreadable at offset " + position
+                            + " of end " + end + ": " + e + (e.getCause() == null ? "" : " / " + e.getCause()));
+                        break;
+                    }
+                    long now = c.position(tp);
+                    if (now != position) {
+                        position = now;
+                        lastProgress = System.nanoTime();
+                    } else if (System.nanoTime() - lastProgress > TimeUnit.SECONDS.toNanos(60)) {
+                        unreadable.add("partition " + tp.partition() + " stuck at offset " + position + " of end "
+                            + end + " for 60 s");
+                        break;
+                    }
+                }
+            }
+        }
+        return unreadable;
     }
 
     private static String describeQuietly(Admin admin, String topic) {
@@ -197,9 +272,9 @@ class FaultInjectionTest {
             .append("-Dsurefire.failIfNoSpecifiedTests=false ").append(replay).append("`\n\n")
             .append("records read back: ").append(read).append("\n\n")
             .append(report.table()).append("\n\n| nemesis | cycles | not settled in ")
-            .append(SETTLE_BOUND.toSeconds()).append(" s | brokers dead after heal |\n|---|---:|---:|---:|\n");
+            .append(SETTLE_BOUND.toSeconds()).append(" s | brokers dead after heal | ISR shrank while held |\n|---|---:|---:|---:|---:|\n");
         liveness.forEach((n, s) -> sb.append("| ").append(n.name().toLowerCase(java.util.Locale.ROOT))
-            .append(" | ").append(s[0]).append(" | ").append(s[1]).append(" | ").append(s[2]).append(" |\n"));
+            .append(" | ").append(s[0]).append(" | ").append(s[1]).append(" | ").append(s[2]).append(" | ").append(s[3]).append(" |\n"));
         sb.append("\ncycles:\n");
         cycleLog.forEach(l -> sb.append("- ").append(l).append('\n'));
         return sb.toString();
