@@ -63,8 +63,11 @@ final class TcpProxy implements AutoCloseable {
         cut = true;
     }
 
-    /** Closes every connection that saw the cut, then forwards again. */
+    /** Closes every connection that saw the cut, then forwards again; nothing to do when not cut. */
     void heal() {
+        if (!cut) {
+            return;
+        }
         for (Socket s : open) {
             closeQuietly(s);
         }
