@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.common.KafkaException;
@@ -16,7 +17,11 @@ import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A standalone ZooKeeper server inside the broker's JVM, for development and tests. */
+/**
+ * A ZooKeeper server inside a Haeryu JVM: standalone for the broker's development mode, tests and
+ * {@code haeryu zookeeper}; or one member of an ensemble ({@link #startEnsembleMember}), configured as ZooKeeper's
+ * {@code zoo.cfg} would be ({@code server.N=host:peerPort:electionPort} lines and a {@code myid} file in the data dir).
+ */
 public final class EmbeddedZooKeeper implements AutoCloseable {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -47,7 +52,36 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
      * @param port    0 picks a free port
      */
     public static EmbeddedZooKeeper start(Path dataDir, String host, int port) {
+        return start(dataDir, host, port, new Properties());
+    }
+
+    /**
+     * Starts server {@code myId} of the ensemble {@code servers}, whose i-th entry ({@code host:peerPort:electionPort})
+     * is server i+1. It serves clients once a majority of the ensemble is up and has elected a leader.
+     */
+    public static EmbeddedZooKeeper startEnsembleMember(Path dataDir, String host, int port, int myId,
+                                                        List<String> servers) {
+        if (myId < 1 || myId > servers.size()) {
+            throw new IllegalArgumentException("server id " + myId + " is not in 1.." + servers.size());
+        }
+        Properties quorum = new Properties();
+        for (int i = 0; i < servers.size(); i++) {
+            quorum.setProperty("server." + (i + 1), servers.get(i));
+        }
+        quorum.setProperty("initLimit", "10");
+        quorum.setProperty("syncLimit", "5");
+        try {
+            Files.createDirectories(dataDir);
+            Files.writeString(dataDir.resolve("myid"), myId + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write " + dataDir.resolve("myid"), e);
+        }
+        return start(dataDir, host, port, quorum);
+    }
+
+    private static EmbeddedZooKeeper start(Path dataDir, String host, int port, Properties extra) {
         Properties config = new Properties();
+        config.putAll(extra);
         config.setProperty("dataDir", dataDir.toAbsolutePath().toString());
         config.setProperty("clientPort", Integer.toString(port));
         config.setProperty("clientPortAddress", host);

@@ -55,11 +55,14 @@ public record MetadataImage(String clusterId,
         return Optional.ofNullable(brokers.get(id));
     }
 
-    /** Live brokers as Kafka nodes, ordered by id. */
-    public List<Node> aliveNodes() {
+    /**
+     * Live brokers as Kafka nodes on listener {@code listenerName}, ordered by id; as in Kafka, a broker without
+     * that listener is left out.
+     */
+    public List<Node> aliveNodes(String listenerName) {
         return brokers.values().stream()
                 .sorted(Comparator.comparingInt(BrokerRegistration::id))
-                .map(BrokerRegistration::toNode)
+                .flatMap(b -> b.node(listenerName).stream())
                 .toList();
     }
 

@@ -166,8 +166,11 @@ public final class ZkMetadataStore implements AutoCloseable {
             return null;
         });
         registration = r;
-        awaitImage(img -> img.broker(r.id()).isPresent(), "broker " + r.id() + " registration");
-        log.info("Registered broker {} at {}", r.id(), r.endpoint());
+        // This registration, not a stale one of the same id that the image may still show.
+        awaitImage(img -> img.broker(r.id()).filter(b -> b.endpoints().equals(r.endpoints())
+                        && Objects.equals(b.rack(), r.rack())).isPresent(),
+                "broker " + r.id() + " registration");
+        log.info("Registered broker {} at {}", r.id(), r.describeEndpoints());
     }
 
     /**
@@ -378,7 +381,7 @@ public final class ZkMetadataStore implements AutoCloseable {
             if (stat.getEphemeralOwner() != ourSession) {
                 BrokerRegistration holder = ZkPayloads.decodeBroker(r.id(), existing);
                 throw new BrokerIdInUseException("broker.id " + r.id() + " is already registered by "
-                        + holder.endpoint() + " (ZooKeeper session 0x" + Long.toHexString(stat.getEphemeralOwner())
+                        + holder.describeEndpoints() + " (ZooKeeper session 0x" + Long.toHexString(stat.getEphemeralOwner())
                         + " at " + connectString + "); stop that broker or choose another broker.id");
             }
             client.setData().withVersion(stat.getVersion()).forPath(path, payload);

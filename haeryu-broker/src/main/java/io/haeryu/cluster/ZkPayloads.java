@@ -1,5 +1,6 @@
 package io.haeryu.cluster;
 
+import io.haeryu.config.Listener;
 import io.haeryu.json.Json;
 
 import java.nio.charset.StandardCharsets;
@@ -7,11 +8,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 
 /** Encodes and decodes the JSON stored in each znode, in Kafka's ZooKeeper-era formats. */
 final class ZkPayloads {
+
+    private static final int BROKER_REGISTRATION_VERSION = 5;
 
     /** The replica assignment stored in {@code /brokers/topics/<topic>}. */
     record TopicAssignment(Uuid topicId, List<List<Integer>> replicas, Map<Integer, List<Integer>> adding,
@@ -52,18 +58,49 @@ final class ZkPayloads {
         return (String) object(data).get("id");
     }
 
+    /**
+     * Kafka's broker registration, version 5: every advertised endpoint and its listener's security protocol, plus
+     * the legacy {@code host}/{@code port} of the first PLAINTEXT endpoint (null and -1 without one).
+     */
     static byte[] broker(BrokerRegistration r, long timestampMs) {
-        Map<String, Object> json = ordered("version", 1, "host", r.host(), "port", r.port());
-        json.put("rack", r.rack());
-        json.put("listeners", r.listeners());
+        Optional<Listener> legacy = r.plaintextEndpoint();
+        Map<String, Object> json = ordered("version", BROKER_REGISTRATION_VERSION, "host",
+                legacy.map(Listener::host).orElse(null), "port", legacy.map(Listener::port).orElse(-1));
+        json.put("jmx_port", -1);
         json.put("timestamp", Long.toString(timestampMs));
+        json.put("endpoints", r.endpoints().stream().map(Listener::toString).toList());
+        Map<String, Object> protocols = new LinkedHashMap<>();
+        r.endpoints().forEach(e -> protocols.put(e.name(), r.protocols().get(e.name()).name));
+        json.put("listener_security_protocol_map", protocols);
+        json.put("rack", r.rack());
+        json.put("features", Map.of());
         return json(json);
     }
 
+    /**
+     * Reads any registration version Kafka wrote: version 1 has only {@code host}/{@code port} (a PLAINTEXT
+     * listener named PLAINTEXT); later ones list {@code endpoints}, their protocols defaulting to Kafka's
+     * name-equals-protocol map when {@code listener_security_protocol_map} is absent.
+     */
     static BrokerRegistration decodeBroker(int id, byte[] data) {
         Map<String, Object> json = object(data);
-        return new BrokerRegistration(id, (String) json.get("host"), intValue(json.get("port")),
-                (String) json.get("rack"), (String) json.get("listeners"));
+        String rack = (String) json.get("rack");
+        if (intValue(json.get("version")) <= 1) {
+            Listener endpoint = new Listener(SecurityProtocol.PLAINTEXT.name, (String) json.get("host"),
+                    intValue(json.get("port")));
+            return new BrokerRegistration(id, List.of(endpoint), Map.of(endpoint.name(), SecurityProtocol.PLAINTEXT),
+                    rack);
+        }
+        List<Listener> endpoints = ((List<?>) json.get("endpoints")).stream()
+                .map(e -> Listener.parse("endpoints", (String) e)).toList();
+        Map<String, SecurityProtocol> protocols = new LinkedHashMap<>();
+        Object map = json.get("listener_security_protocol_map");
+        for (Listener e : endpoints) {
+            String protocol = map instanceof Map<?, ?> m ? (String) m.get(e.name()) : e.name();
+            protocols.put(e.name(), SecurityProtocol.forName(Objects.requireNonNull(protocol,
+                    () -> "no security protocol for listener " + e.name())));
+        }
+        return new BrokerRegistration(id, endpoints, protocols, rack);
     }
 
     static byte[] topicAssignment(TopicAssignment assignment) {

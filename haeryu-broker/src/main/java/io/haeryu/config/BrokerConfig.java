@@ -17,6 +17,7 @@ import org.apache.kafka.common.config.ConfigDef.ValidList;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 
 /**
  * The broker's static configuration, read from a {@code server.properties} file with Kafka's key names and
@@ -30,6 +31,9 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String LISTENERS = "listeners";
     public static final String ADVERTISED_LISTENERS = "advertised.listeners";
     public static final String LISTENER_SECURITY_PROTOCOL_MAP = "listener.security.protocol.map";
+    public static final String INTER_BROKER_LISTENER_NAME = "inter.broker.listener.name";
+    public static final String SECURITY_INTER_BROKER_PROTOCOL = "security.inter.broker.protocol";
+    public static final String CONTROL_PLANE_LISTENER_NAME = "control.plane.listener.name";
     public static final String LOG_DIRS = "log.dirs";
     public static final String LOG_DIR = "log.dir";
     public static final String NUM_PARTITIONS = "num.partitions";
@@ -89,6 +93,8 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
     public static final String GROUP_MAX_SIZE = "group.max.size";
     public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
+    public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
+    public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
     public static final String TRANSACTION_STATE_LOG_REPLICATION_FACTOR = "transaction.state.log.replication.factor";
     public static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
 
@@ -101,9 +107,19 @@ public final class BrokerConfig extends AbstractConfig {
         .define(LISTENERS, Type.LIST, "PLAINTEXT://:9092", Importance.HIGH,
             "Comma-separated listener URIs the broker binds, e.g. PLAINTEXT://localhost:9092. An empty host binds all interfaces.")
         .define(ADVERTISED_LISTENERS, Type.LIST, null, Importance.HIGH,
-            "Listeners published to clients, if different from listeners.")
-        .define(LISTENER_SECURITY_PROTOCOL_MAP, Type.STRING, "PLAINTEXT:PLAINTEXT", Importance.LOW,
-            "Listener name to security protocol. Only PLAINTEXT is implemented so far.")
+            "Listeners published to clients and other brokers, by listener name; a listener not named here is "
+                + "published as bound. 0.0.0.0 cannot be advertised.")
+        .define(LISTENER_SECURITY_PROTOCOL_MAP, Type.STRING,
+            "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL", Importance.LOW,
+            "Listener name to security protocol, NAME:PROTOCOL pairs. Only PLAINTEXT is implemented so far.")
+        .define(INTER_BROKER_LISTENER_NAME, Type.STRING, null, Importance.MEDIUM,
+            "Listener other brokers (followers) connect to; defaults to the one named after "
+                + SECURITY_INTER_BROKER_PROTOCOL + ". Not together with " + SECURITY_INTER_BROKER_PROTOCOL + ".")
+        .define(SECURITY_INTER_BROKER_PROTOCOL, Type.STRING, "PLAINTEXT", ValidString.in(
+                SecurityProtocol.names().toArray(String[]::new)),
+            Importance.MEDIUM, "Security protocol between brokers: picks the listener of that name.")
+        .define(CONTROL_PLANE_LISTENER_NAME, Type.STRING, null, Importance.HIGH,
+            "A separate listener for controller requests; not supported (must stay unset).")
         .define(LOG_DIRS, Type.LIST, null, Importance.HIGH, "Directories where partition logs are stored.")
         .define(LOG_DIR, Type.STRING, "/tmp/haeryu-logs", Importance.HIGH, "Log directory, used when log.dirs is not set.")
         .define(NUM_PARTITIONS, Type.INT, 3, Range.atLeast(1), Importance.MEDIUM,
@@ -194,7 +210,8 @@ public final class BrokerConfig extends AbstractConfig {
         .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, 50, Range.atLeast(1), Importance.HIGH,
             "Partitions of __consumer_offsets (cannot change once created).")
         .define(OFFSETS_TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) 3, Range.atLeast(1), Importance.HIGH,
-            "Replication factor of __consumer_offsets, capped at the live broker count on a small cluster.")
+            "Replication factor of __consumer_offsets; it is created only once this many brokers are alive"
+                + " (until then consumer groups get COORDINATOR_NOT_AVAILABLE).")
         .define(OFFSETS_TOPIC_SEGMENT_BYTES, Type.INT, 100 * 1024 * 1024, Range.atLeast(1), Importance.HIGH,
             "Segment size of __consumer_offsets.")
         .define(OFFSETS_RETENTION_MINUTES, Type.INT, 7 * 24 * 60, Range.atLeast(1), Importance.HIGH,
@@ -208,26 +225,24 @@ public final class BrokerConfig extends AbstractConfig {
             "Most members one group may have.")
         .define(OFFSETS_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 600_000L, Range.atLeast(1), Importance.HIGH,
             "How often expired offsets are looked for.")
+        .define(PRODUCER_ID_EXPIRATION_MS, Type.INT, 86_400_000, Range.atLeast(1), Importance.LOW,
+            "An idempotent producer idle this long (since its last batch's timestamp) is forgotten by each partition.")
+        .define(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, Type.INT, 600_000, Range.atLeast(1), Importance.LOW,
+            "How often partitions look for expired producer ids.")
         .define(TRANSACTION_STATE_LOG_REPLICATION_FACTOR, Type.SHORT, (short) 3, Range.atLeast(1), Importance.HIGH,
             "Replication factor of __transaction_state (used once transactions land).")
         .define(TRANSACTION_STATE_LOG_MIN_ISR, Type.INT, 2, Range.atLeast(1), Importance.HIGH,
             "min.insync.replicas of __transaction_state (used once transactions land).");
 
-    private final List<Listener> listeners;
-    private final List<Listener> advertisedListeners;
+    private final Listeners listeners;
 
     public BrokerConfig(Map<?, ?> props) {
         super(CONFIG_DEF, rejectUnknown(props), false);
-        this.listeners = parseListeners(LISTENERS, getList(LISTENERS));
-        List<String> advertised = getList(ADVERTISED_LISTENERS);
-        this.advertisedListeners = advertised == null ? listeners : parseListeners(ADVERTISED_LISTENERS, advertised);
-        if (advertisedListeners.size() != listeners.size()) {
-            throw new ConfigException(ADVERTISED_LISTENERS, advertised,
-                "must name the same listeners as " + LISTENERS + " (" + getList(LISTENERS) + ")");
-        }
-        if (advertised != null && advertisedListeners.stream().anyMatch(l -> l.port() == 0)) {
-            throw new ConfigException(ADVERTISED_LISTENERS, advertised, "an advertised port cannot be 0");
-        }
+        this.listeners = Listeners.validate(new Listeners.Settings(getList(LISTENERS),
+            getString(LISTENER_SECURITY_PROTOCOL_MAP), getList(ADVERTISED_LISTENERS),
+            getString(INTER_BROKER_LISTENER_NAME),
+            originals().containsKey(SECURITY_INTER_BROKER_PROTOCOL) ? getString(SECURITY_INTER_BROKER_PROTOCOL) : null,
+            getString(CONTROL_PLANE_LISTENER_NAME)));
         if (getInt(GROUP_MIN_SESSION_TIMEOUT_MS) > getInt(GROUP_MAX_SESSION_TIMEOUT_MS)) {
             throw new ConfigException(GROUP_MIN_SESSION_TIMEOUT_MS, getInt(GROUP_MIN_SESSION_TIMEOUT_MS),
                 "must not exceed " + GROUP_MAX_SESSION_TIMEOUT_MS);
@@ -257,24 +272,6 @@ public final class BrokerConfig extends AbstractConfig {
         return props;
     }
 
-    private static List<Listener> parseListeners(String key, List<String> values) {
-        List<Listener> out = new ArrayList<>();
-        for (String value : values) {
-            Listener l = Listener.parse(key, value);
-            if (!l.securityProtocol().equals("PLAINTEXT")) {
-                throw new ConfigException(key, value, "only PLAINTEXT listeners are supported so far");
-            }
-            if (out.stream().anyMatch(o -> o.name().equals(l.name()))) {
-                throw new ConfigException(key, values, "listener name " + l.name() + " appears twice");
-            }
-            out.add(l);
-        }
-        if (out.isEmpty()) {
-            throw new ConfigException(key, values, "names no listener");
-        }
-        return out;
-    }
-
     public int brokerId() {
         return getInt(BROKER_ID);
     }
@@ -283,12 +280,24 @@ public final class BrokerConfig extends AbstractConfig {
         return getString(BROKER_RACK);
     }
 
+    /** The listeners to bind. */
     public List<Listener> listeners() {
-        return listeners;
+        return listeners.bound();
     }
 
+    /** What the broker registers for clients and other brokers: one endpoint per listener name. */
     public List<Listener> advertisedListeners() {
-        return advertisedListeners;
+        return listeners.advertised();
+    }
+
+    /** The security protocol of each listener, from listener.security.protocol.map. */
+    public Map<String, SecurityProtocol> listenerSecurityProtocols() {
+        return listeners.protocols();
+    }
+
+    /** The listener followers use to reach a leader (inter.broker.listener.name or security.inter.broker.protocol). */
+    public String interBrokerListenerName() {
+        return listeners.interBrokerListenerName();
     }
 
     public List<Path> logDirs() {

@@ -4,10 +4,14 @@ import java.net.URI;
 import java.util.Locale;
 import org.apache.kafka.common.config.ConfigException;
 
-/** One entry of {@code listeners}: {@code NAME://host:port}. An empty host means all interfaces. */
+/**
+ * One {@code NAME://host:port} endpoint, as in {@code listeners}, {@code advertised.listeners} and a broker's
+ * registration. The name is upper-cased, as Kafka normalises listener names; an empty host means all interfaces.
+ */
 public record Listener(String name, String host, int port) {
 
-    static Listener parse(String key, String value) {
+    /** Parses {@code value}; a malformed one is refused naming {@code key}. */
+    public static Listener parse(String key, String value) {
         String v = value.trim();
         int sep = v.indexOf("://");
         if (sep <= 0) {
@@ -34,11 +38,6 @@ public record Listener(String name, String host, int port) {
         }
         URI.create("tcp://" + (host.isEmpty() ? "localhost" : host) + ":" + port); // rejects malformed hosts
         return new Listener(name, host, port);
-    }
-
-    /** The security protocol: the listener name itself until listener.security.protocol.map is honoured. */
-    public String securityProtocol() {
-        return name;
     }
 
     @Override

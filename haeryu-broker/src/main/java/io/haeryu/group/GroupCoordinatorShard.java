@@ -1,5 +1,6 @@
 package io.haeryu.group;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -60,6 +61,8 @@ final class GroupCoordinatorShard {
     private final EventLoop loop;
     private final Map<String, ClassicGroup> groups = new HashMap<>();
     private final OffsetStore offsets = new OffsetStore();
+    /** Writes in append order, applied only once every earlier one completed. */
+    private final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
     private final ClassicGroupMembership membership;
     /** Read from request threads to answer COORDINATOR_LOAD_IN_PROGRESS / NOT_COORDINATOR without queueing. */
     private volatile Status status = Status.LOADING;
@@ -138,6 +141,10 @@ final class GroupCoordinatorShard {
     /**
      * Appends records and, once durable, replays those that are not group snapshots. Completes on the loop thread
      * with NONE or the error to report to clients.
+     *
+     * <p>Appends complete in any order (the partition's {@code acks=all} waiters are unordered), but they are
+     * applied in the order they were appended, which is their order in the log, so a commit that completes late
+     * never overwrites a newer one in memory (Kafka applies coordinator writes in offset order too).
      */
     private CompletableFuture<Errors> write(List<CoordinatorRecord> records, Errors tooLargeError) {
         CompletableFuture<Errors> result = new CompletableFuture<>();
@@ -146,6 +153,8 @@ final class GroupCoordinatorShard {
             return result;
         }
         List<SimpleRecord> encoded = records.stream().map(r -> GroupRecordSerde.encode(r, loop.nowMs())).toList();
+        PendingWrite write = new PendingWrite(records, tooLargeError, result);
+        pendingWrites.addLast(write);
         CompletableFuture<Void> append;
         try {
             append = coordinatorLog.append(partition, encoded);
@@ -153,19 +162,45 @@ final class GroupCoordinatorShard {
             append = CompletableFuture.failedFuture(e);
         }
         append.whenComplete((ignored, error) -> loop.execute(() -> {
-            if (status != Status.ACTIVE) {
-                result.complete(Errors.NOT_COORDINATOR);
-            } else if (error != null) {
-                log.warn("Coordinator partition {} failed to append {} records", partition, records.size(), error);
-                result.complete(appendError(error, tooLargeError));
-            } else {
-                records.stream()
-                    .filter(r -> !(r instanceof CoordinatorRecord.GroupMetadata g && g.snapshot() != null))
-                    .forEach(this::replay);
-                result.complete(Errors.NONE);
-            }
+            write.completed = true;
+            write.error = error;
+            applyCompletedWrites();
         }));
         return result;
+    }
+
+    /** Applies and answers the completed writes at the head of the queue, in append order. */
+    private void applyCompletedWrites() {
+        while (!pendingWrites.isEmpty() && pendingWrites.peekFirst().completed) {
+            PendingWrite write = pendingWrites.pollFirst();
+            if (status != Status.ACTIVE) {
+                write.result.complete(Errors.NOT_COORDINATOR);
+            } else if (write.error != null) {
+                log.warn("Coordinator partition {} failed to append {} records", partition, write.records.size(),
+                    write.error);
+                write.result.complete(appendError(write.error, write.tooLargeError));
+            } else {
+                write.records.stream()
+                    .filter(r -> !(r instanceof CoordinatorRecord.GroupMetadata g && g.snapshot() != null))
+                    .forEach(this::replay);
+                write.result.complete(Errors.NONE);
+            }
+        }
+    }
+
+    /** A write waiting for its append; only touched on the loop thread. */
+    private static final class PendingWrite {
+        final List<CoordinatorRecord> records;
+        final Errors tooLargeError;
+        final CompletableFuture<Errors> result;
+        boolean completed;
+        Throwable error;
+
+        PendingWrite(List<CoordinatorRecord> records, Errors tooLargeError, CompletableFuture<Errors> result) {
+            this.records = records;
+            this.tooLargeError = tooLargeError;
+            this.result = result;
+        }
     }
 
     /** Translates a storage failure into what Kafka tells clients, so they retry or rediscover the coordinator. */

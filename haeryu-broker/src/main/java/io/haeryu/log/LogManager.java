@@ -54,6 +54,7 @@ public final class LogManager implements Closeable {
     private final ScheduledExecutorService scheduler;
     private final long retentionCheckIntervalMs;
     private final CleanerConfig cleanerConfig;
+    private final ProducerIdExpiration producerIdExpiration;
     private final LogCleaner cleaner;
     private ScheduledExecutorService cleanerThread;
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
@@ -71,6 +72,13 @@ public final class LogManager implements Closeable {
 
     public LogManager(List<Path> logDirs, LogConfig defaultConfig, Time time, ScheduledExecutorService scheduler,
                       long retentionCheckIntervalMs, CleanerConfig cleanerConfig) {
+        this(logDirs, defaultConfig, time, scheduler, retentionCheckIntervalMs, cleanerConfig,
+            ProducerIdExpiration.defaults());
+    }
+
+    public LogManager(List<Path> logDirs, LogConfig defaultConfig, Time time, ScheduledExecutorService scheduler,
+                      long retentionCheckIntervalMs, CleanerConfig cleanerConfig,
+                      ProducerIdExpiration producerIdExpiration) {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("At least one log directory is required");
         }
@@ -80,6 +88,7 @@ public final class LogManager implements Closeable {
         this.scheduler = scheduler;
         this.retentionCheckIntervalMs = retentionCheckIntervalMs;
         this.cleanerConfig = cleanerConfig;
+        this.producerIdExpiration = producerIdExpiration;
         this.cleaner = new LogCleaner(cleanerConfig, time);
     }
 
@@ -96,12 +105,15 @@ public final class LogManager implements Closeable {
         } catch (IOException e) {
             throw new KafkaStorageException("Failed to load log directories " + logDirs, e);
         }
+        removeExpiredProducers(); // as Kafka, which does not load expired producers from snapshots
         periodicTasks.add(scheduler.scheduleWithFixedDelay(this::runRetentionSafely, retentionCheckIntervalMs,
             retentionCheckIntervalMs, TimeUnit.MILLISECONDS));
         periodicTasks.add(scheduler.scheduleWithFixedDelay(this::flushDueLogs, FLUSH_CHECK_INTERVAL_MS,
             FLUSH_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS));
         periodicTasks.add(scheduler.scheduleWithFixedDelay(this::checkpointSafely, CHECKPOINT_INTERVAL_MS,
             CHECKPOINT_INTERVAL_MS, TimeUnit.MILLISECONDS));
+        periodicTasks.add(scheduler.scheduleWithFixedDelay(this::removeExpiredProducers,
+            producerIdExpiration.checkIntervalMs(), producerIdExpiration.checkIntervalMs(), TimeUnit.MILLISECONDS));
         if (cleanerConfig.backoffMs() > 0) {
             cleanerThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "haeryu-log-cleaner");
@@ -303,6 +315,20 @@ public final class LogManager implements Closeable {
             runCleaner();
         } catch (RuntimeException e) {
             log.error("Log cleaner run failed", e);
+        }
+    }
+
+    /** Kafka's periodic producer expiration check: forgets idle producers in every log. */
+    void removeExpiredProducers() {
+        for (PartitionLog partitionLog : logs.values()) {
+            try {
+                int removed = partitionLog.removeExpiredProducers(producerIdExpiration.expirationMs());
+                if (removed > 0) {
+                    log.debug("Expired {} idle producers of {}", removed, partitionLog.topicPartition());
+                }
+            } catch (RuntimeException e) {
+                log.error("Producer expiration in {} failed", partitionLog.topicPartition(), e);
+            }
         }
     }
 

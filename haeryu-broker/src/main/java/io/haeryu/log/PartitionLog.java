@@ -421,6 +421,16 @@ public final class PartitionLog {
         return producerState.activeProducers();
     }
 
+    /** Forgets producers idle for expirationMs (see {@link ProducerIdExpiration}); returns how many. */
+    int removeExpiredProducers(long expirationMs) {
+        lock.lock();
+        try {
+            return closed ? 0 : producerState.removeExpiredProducers(time.milliseconds(), expirationMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Fsyncs everything appended so far. */
     public void flush() {
         flushUpTo(logEnd.offset());

@@ -79,6 +79,14 @@ final class ProducerStateEntry {
         return new ProducerStateEntry(producerId, batchEpoch, next, Math.max(lastTimestamp, batch.timestamp()));
     }
 
+    /**
+     * Kafka's expiration rule: idle since its last batch's timestamp for at least expirationMs. (Kafka also keeps a
+     * producer with an open transaction; there are no transactions yet.)
+     */
+    boolean isExpired(long nowMs, long expirationMs) {
+        return nowMs - lastTimestamp >= expirationMs;
+    }
+
     ActiveProducer toActiveProducer() {
         return new ActiveProducer(producerId, epoch, lastSequence(), lastTimestamp);
     }

@@ -124,6 +124,18 @@ final class ProducerStateManager {
         }
     }
 
+    /** Forgets the producers that expired by nowMs (see {@link ProducerIdExpiration}); returns how many. */
+    int removeExpiredProducers(long nowMs, long expirationMs) {
+        int removed = 0;
+        for (var entries = producers.values().iterator(); entries.hasNext(); ) {
+            if (entries.next().isExpired(nowMs, expirationMs)) {
+                entries.remove();
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     List<ActiveProducer> activeProducers() {
         List<ActiveProducer> result = new ArrayList<>(producers.size());
         for (ProducerStateEntry entry : producers.values()) {

@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * Accepts client connections on every configured listener. Uses epoll where the native transport loads (Linux),
  * NIO elsewhere. Requests are handled on the connection's event-loop thread, so one connection's requests run
  * in order and never concurrently, which idempotent producers rely on.
+ *
+ * <p>As Kafka's {@code SocketServer}, start-up is two steps: {@link #start} binds every listener (so the broker can
+ * register the ports it really got) but accepts nothing; {@link #enableRequestProcessing} starts accepting once the
+ * broker has started. Clients connecting in between wait in the listen backlog and are served then, so no request
+ * is answered from a metadata view that does not yet list this broker.
  */
 public final class SocketServer implements AutoCloseable {
 
@@ -53,7 +58,7 @@ public final class SocketServer implements AutoCloseable {
         this.settings = settings;
     }
 
-    /** Binds every listener; returns once all accept connections. */
+    /** Binds every listener; connections are accepted only after {@link #enableRequestProcessing}. */
     public void start(List<Listener> listeners) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -67,6 +72,8 @@ public final class SocketServer implements AutoCloseable {
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                // A server channel that does not read does not accept: connections queue in the backlog.
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -90,8 +97,17 @@ public final class SocketServer implements AutoCloseable {
             serverChannels.add(channel);
             InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
             boundAddresses.put(listener.name(), bound);
-            log.info("Listening on {} at {} ({} transport)", listener.name(), bound, epoll ? "epoll" : "nio");
+            log.info("Bound {} to {} ({} transport); accepting once the broker has started", listener.name(), bound,
+                epoll ? "epoll" : "nio");
         }
+    }
+
+    /** Starts accepting connections (and so reading requests) on every bound listener. */
+    public void enableRequestProcessing() {
+        for (Channel channel : serverChannels) {
+            channel.config().setAutoRead(true);
+        }
+        log.info("Accepting connections on {}", boundAddresses.keySet());
     }
 
     /** The address each listener is bound to (the real port when the config said 0). */

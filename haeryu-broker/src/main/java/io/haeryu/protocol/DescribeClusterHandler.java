@@ -1,9 +1,9 @@
 package io.haeryu.protocol;
 
-import io.haeryu.cluster.BrokerRegistration;
 import io.haeryu.cluster.MetadataImage;
 import io.haeryu.cluster.ZkMetadataStore;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBroker;
 import org.apache.kafka.common.protocol.Errors;
@@ -11,7 +11,10 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.DescribeClusterRequest;
 import org.apache.kafka.common.requests.DescribeClusterResponse;
 
-/** DescribeCluster: cluster id, controller and brokers (used by Admin.describeCluster and kafka-topics). */
+/**
+ * DescribeCluster: cluster id, controller and brokers (used by Admin.describeCluster and kafka-topics), the brokers
+ * with their endpoint on the listener the client connected on; as in Kafka, a broker without it is left out.
+ */
 final class DescribeClusterHandler implements RequestHandler<DescribeClusterRequest> {
 
     private static final byte BROKERS_ENDPOINT = 1;
@@ -34,7 +37,7 @@ final class DescribeClusterHandler implements RequestHandler<DescribeClusterRequ
         }
         MetadataImage image = metadata.image();
         data.setClusterId(image.clusterId()).setControllerId(ControllerIds.visibleController(image, brokerId));
-        for (BrokerRegistration b : image.brokers().values()) {
+        for (Node b : image.aliveNodes(context.listenerName())) {
             data.brokers().add(new DescribeClusterBroker().setBrokerId(b.id()).setHost(b.host()).setPort(b.port())
                 .setRack(b.rack()));
         }

@@ -65,7 +65,7 @@ final class DescribeTopicPartitionsHandler implements RequestHandler<DescribeTop
                 break;
             }
             int end = (int) Math.min(topic.partitionCount(), (long) first + remaining);
-            data.topics().add(describe(topic, first, end, image.brokers().keySet()));
+            data.topics().add(describe(topic, first, end, image, context.listenerName()));
             remaining -= end - first;
             if (end < topic.partitionCount()) {
                 data.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(end));
@@ -75,15 +75,19 @@ final class DescribeTopicPartitionsHandler implements RequestHandler<DescribeTop
         return CompletableFuture.completedFuture(new DescribeTopicPartitionsResponse(data));
     }
 
-    private static DescribeTopicPartitionsResponseTopic describe(TopicInfo topic, int first, int end, Set<Integer> live) {
+    /** A leader that is not live, or lacks the client's listener, is given as -1 (LISTENER_NOT_FOUND if live). */
+    private static DescribeTopicPartitionsResponseTopic describe(TopicInfo topic, int first, int end,
+                                                                 MetadataImage image, String listenerName) {
+        Set<Integer> live = image.brokers().keySet();
         DescribeTopicPartitionsResponseTopic out = new DescribeTopicPartitionsResponseTopic().setName(topic.name())
             .setTopicId(topic.topicId()).setIsInternal(Topic.isInternal(topic.name()));
         for (PartitionState p : topic.partitions().subList(first, end)) {
-            boolean leaderLive = live.contains(p.leader());
+            boolean leaderReachable = MetadataResponses.reachableLeader(image, p, listenerName);
+            boolean listenerMissing = !leaderReachable && live.contains(p.leader());
             out.partitions().add(new DescribeTopicPartitionsResponsePartition()
                 .setPartitionIndex(p.partition())
-                .setErrorCode(Errors.NONE.code())
-                .setLeaderId(leaderLive ? p.leader() : -1)
+                .setErrorCode(listenerMissing ? Errors.LISTENER_NOT_FOUND.code() : Errors.NONE.code())
+                .setLeaderId(leaderReachable ? p.leader() : -1)
                 .setLeaderEpoch(p.leaderEpoch())
                 .setReplicaNodes(p.replicas())
                 .setIsrNodes(p.isr())

@@ -1,6 +1,5 @@
 package io.haeryu.protocol;
 
-import io.haeryu.cluster.BrokerRegistration;
 import io.haeryu.cluster.MetadataImage;
 import io.haeryu.cluster.TopicInfo;
 import io.haeryu.cluster.TopicNames;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -56,7 +56,7 @@ final class MetadataHandler implements RequestHandler<MetadataRequest> {
     public CompletableFuture<AbstractResponse> handle(RequestContext context, MetadataRequest request) {
         MetadataImage image = metadata.image();
         if (request.isAllTopics()) {
-            return CompletableFuture.completedFuture(respond(request, image, null, Map.of()));
+            return CompletableFuture.completedFuture(respond(request, context.listenerName(), image, null, Map.of()));
         }
         List<MetadataRequestTopic> requested = request.data().topics();
         Set<String> toCreate = new LinkedHashSet<>();
@@ -69,7 +69,7 @@ final class MetadataHandler implements RequestHandler<MetadataRequest> {
             }
         }
         if (toCreate.isEmpty()) {
-            return CompletableFuture.completedFuture(respond(request, image, requested, Map.of()));
+            return CompletableFuture.completedFuture(respond(request, context.listenerName(), image, requested, Map.of()));
         }
         return CompletableFuture.supplyAsync(() -> {
             Map<String, Errors> creationErrors = new HashMap<>();
@@ -84,7 +84,7 @@ final class MetadataHandler implements RequestHandler<MetadataRequest> {
                     creationErrors.put(name, Errors.forException(e));
                 }
             }
-            return respond(request, metadata.image(), requested, creationErrors);
+            return respond(request, context.listenerName(), metadata.image(), requested, creationErrors);
         }, blockingExecutor);
     }
 
@@ -97,23 +97,24 @@ final class MetadataHandler implements RequestHandler<MetadataRequest> {
         }
     }
 
-    private MetadataResponse respond(MetadataRequest request, MetadataImage image, List<MetadataRequestTopic> requested,
-                                     Map<String, Errors> creationErrors) {
+    /** Brokers and leaders are given on the listener the client connected on, as Kafka does. */
+    private MetadataResponse respond(MetadataRequest request, String listenerName, MetadataImage image,
+                                     List<MetadataRequestTopic> requested, Map<String, Errors> creationErrors) {
         MetadataResponseData data = new MetadataResponseData()
             .setClusterId(image.clusterId())
             .setControllerId(ControllerIds.visibleController(image, brokerId));
-        for (BrokerRegistration b : image.brokers().values()) {
+        for (Node b : image.aliveNodes(listenerName)) {
             data.brokers().add(new MetadataResponseBroker().setNodeId(b.id()).setHost(b.host()).setPort(b.port())
                 .setRack(b.rack()));
         }
         List<MetadataResponseData.MetadataResponseTopic> out = new ArrayList<>();
         if (requested == null) {
             for (TopicInfo topic : image.topicsByName().values()) {
-                out.add(MetadataResponses.topic(topic, image));
+                out.add(MetadataResponses.topic(topic, image, listenerName, request.version()));
             }
         } else {
             for (MetadataRequestTopic t : requested) {
-                out.add(answer(t, image, creationErrors));
+                out.add(answer(t, image, listenerName, request.version(), creationErrors));
             }
         }
         out.forEach(data.topics()::add);
@@ -121,6 +122,7 @@ final class MetadataHandler implements RequestHandler<MetadataRequest> {
     }
 
     private MetadataResponseData.MetadataResponseTopic answer(MetadataRequestTopic t, MetadataImage image,
+                                                              String listenerName, short version,
                                                               Map<String, Errors> creationErrors) {
         if (t.name() == null) {
             Uuid id = t.topicId();
@@ -128,11 +130,11 @@ final class MetadataHandler implements RequestHandler<MetadataRequest> {
             if (topic == null) {
                 return MetadataResponses.error(null, Errors.UNKNOWN_TOPIC_ID).setTopicId(id == null ? Uuid.ZERO_UUID : id);
             }
-            return MetadataResponses.topic(topic, image);
+            return MetadataResponses.topic(topic, image, listenerName, version);
         }
         TopicInfo topic = image.topicsByName().get(t.name());
         if (topic != null) {
-            return MetadataResponses.topic(topic, image);
+            return MetadataResponses.topic(topic, image, listenerName, version);
         }
         if (!isValidName(t.name())) {
             return MetadataResponses.error(t.name(), Errors.INVALID_TOPIC_EXCEPTION);

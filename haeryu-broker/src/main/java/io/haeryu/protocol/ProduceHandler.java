@@ -4,6 +4,7 @@ import io.haeryu.cluster.MetadataImage;
 import io.haeryu.cluster.TopicInfo;
 import io.haeryu.cluster.ZkMetadataStore;
 import io.haeryu.log.LogAppendInfo;
+import io.haeryu.log.RecordValidationException;
 import io.haeryu.replication.Partition;
 import io.haeryu.replication.ReplicaManager;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
 import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.Errors;
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Produce: validates and appends each partition's records on its leader, then answers with the assigned base
- * offset (the original offset for a retried duplicate). Each partition succeeds or fails on its own. With
+ * offset (the original offset for a retried duplicate). Each partition succeeds or fails on its own; a batch refused
+ * for some of its records lists them in {@code record_errors} (KIP-467). With
  * acks=all a partition's answer waits in {@link io.haeryu.replication.DelayedProduce} until the ISR has the records
  * (or the request's timeout). With acks=0 nothing is answered, and a failure closes the connection, as in Kafka.
  */
@@ -128,6 +131,13 @@ final class ProduceHandler implements RequestHandler<ProduceRequest> {
                 log.debug("Produce to {}-{} from {} refused: {}", t.name(), p.index(), context.describeClient(), e.getMessage());
             }
             pr.setErrorCode(error.code()).setErrorMessage(e.getMessage());
+            if (e instanceof RecordValidationException invalid) {
+                // KIP-467: the batch is refused naming its offending records (Produce v8+ carries them).
+                for (RecordValidationException.RecordError recordError : invalid.recordErrors()) {
+                    pr.recordErrors().add(new BatchIndexAndErrorMessage().setBatchIndex(recordError.batchIndex())
+                        .setBatchIndexErrorMessage(recordError.message()));
+                }
+            }
         }
         return Optional.empty();
     }

@@ -1,6 +1,7 @@
 package io.haeryu.replication;
 
 import io.haeryu.cluster.BrokerRegistration;
+import io.haeryu.config.Listener;
 import io.haeryu.log.LeaderEpochFileCache;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -44,8 +45,8 @@ final class ReplicaFetcher implements Runnable, AutoCloseable {
     /** Pause after a partition-level error such as an epoch the leader has not applied yet. */
     private static final long EPOCH_ERROR_BACKOFF_MS = 50;
 
-    /** Fetch tuning, from the broker config. */
-    record Settings(int maxWaitMs, int maxBytesPerPartition, int maxBytes, long backoffMs) {
+    /** Fetch tuning, from the broker config, and the leader's listener to connect to (inter.broker.listener.name). */
+    record Settings(int maxWaitMs, int maxBytesPerPartition, int maxBytes, long backoffMs, String listenerName) {
     }
 
     private final int localBrokerId;
@@ -196,8 +197,10 @@ final class ReplicaFetcher implements Runnable, AutoCloseable {
         if (socket != null) {
             return;
         }
-        BrokerRegistration leader = brokers.apply(leaderId)
+        BrokerRegistration registration = brokers.apply(leaderId)
             .orElseThrow(() -> new IOException("broker " + leaderId + " is not registered"));
+        Listener leader = registration.endpoint(settings.listenerName()).orElseThrow(() -> new IOException(
+            "broker " + leaderId + " has no endpoint for inter-broker listener " + settings.listenerName()));
         Socket s = new Socket();
         try {
             s.connect(new InetSocketAddress(leader.host(), leader.port()), 10_000);
@@ -211,7 +214,7 @@ final class ReplicaFetcher implements Runnable, AutoCloseable {
         socket = s;
         in = new DataInputStream(new java.io.BufferedInputStream(s.getInputStream(), 64 * 1024));
         out = s.getOutputStream();
-        log.info("Broker {} fetching from leader {} at {}", localBrokerId, leaderId, leader.endpoint());
+        log.info("Broker {} fetching from leader {} at {}", localBrokerId, leaderId, leader);
     }
 
     private void disconnect() {

@@ -78,7 +78,7 @@ public final class ReplicaManager implements AutoCloseable {
         this.fetchers = new ReplicaFetcherManager(brokerId, brokers, new ReplicaFetcher.Settings(
             config.getInt(BrokerConfig.REPLICA_FETCH_WAIT_MAX_MS), config.getInt(BrokerConfig.REPLICA_FETCH_MAX_BYTES),
             config.getInt(BrokerConfig.REPLICA_FETCH_RESPONSE_MAX_BYTES),
-            config.getInt(BrokerConfig.REPLICA_FETCH_BACKOFF_MS)));
+            config.getInt(BrokerConfig.REPLICA_FETCH_BACKOFF_MS), config.interBrokerListenerName()));
         this.scheduler = scheduler;
     }
 

@@ -17,6 +17,7 @@ import io.haeryu.group.GroupCoordinator;
 import io.haeryu.log.CleanerConfig;
 import io.haeryu.log.LogConfig;
 import io.haeryu.log.LogManager;
+import io.haeryu.log.ProducerIdExpiration;
 import io.haeryu.network.SocketServer;
 import io.haeryu.protocol.ApiRegistry;
 import io.haeryu.protocol.BrokerApis;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One broker: storage, cluster metadata, coordinators and the network, started in dependency order and stopped
- * in reverse. Logs are recovered before the broker registers, so it never serves a log it has not checked.
+ * in reverse. Logs are recovered before the broker registers, so it never serves a log it has not checked. As in
+ * Kafka, listeners are bound before registration but requests are processed only once start-up has completed.
  */
 public final class HaeryuServer implements AutoCloseable {
 
@@ -67,11 +69,16 @@ public final class HaeryuServer implements AutoCloseable {
         long started = System.nanoTime();
         try {
             doStart();
+            // As Kafka: bound early (the registration needs the real ports), but requests are read only now that
+            // the broker is registered, its own image lists it and its leaderships are taken up.
+            socketServer.enableRequestProcessing();
         } catch (Exception | Error e) {
             close();
             throw e;
         }
-        log.info("Haeryu broker {} started in {} ms, listening on {}", config.brokerId(),
+        String version = HaeryuServer.class.getPackage().getImplementationVersion(); // from the jar's manifest
+        log.info("Haeryu broker {} (version {}) started in {} ms, listening on {}", config.brokerId(),
+            version == null ? "development build" : version,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), String.join(", ", advertised));
     }
 
@@ -89,7 +96,9 @@ public final class HaeryuServer implements AutoCloseable {
         closeables.push(blocking::shutdownNow);
 
         LogManager logManager = new LogManager(logDirs, LogConfig.defaults(), Time.SYSTEM, scheduler,
-            config.retentionCheckIntervalMs(), cleanerConfig(config));
+            config.retentionCheckIntervalMs(), cleanerConfig(config), new ProducerIdExpiration(
+                config.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_MS),
+                config.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS)));
         logManager.startup();
         closeables.push(logManager);
 
@@ -136,18 +145,16 @@ public final class HaeryuServer implements AutoCloseable {
         closeables.push(socketServer);
         socketServer.start(config.listeners());
 
-        // Port 0 and an empty host are resolved to what was bound and to this machine's name.
+        // Port 0 and an empty host are resolved to what that listener bound and to this machine's name.
         List<Listener> resolved = new ArrayList<>();
-        for (int i = 0; i < config.advertisedListeners().size(); i++) {
-            Listener l = config.advertisedListeners().get(i);
-            int boundPort = socketServer.boundAddresses().get(config.listeners().get(i).name()).getPort();
+        for (Listener l : config.advertisedListeners()) {
+            int boundPort = socketServer.boundAddresses().get(l.name()).getPort();
             resolved.add(new Listener(l.name(), l.host().isEmpty() ? canonicalHostName() : l.host(),
                 l.port() == 0 ? boundPort : l.port()));
         }
         advertised = resolved.stream().map(Listener::toString).toList();
-        Listener first = resolved.get(0);
-        BrokerRegistration registration = new BrokerRegistration(config.brokerId(), first.host(), first.port(),
-            config.rack(), String.join(",", advertised));
+        BrokerRegistration registration = new BrokerRegistration(config.brokerId(), resolved,
+            config.listenerSecurityProtocols(), config.rack());
         if (embeddedZooKeeper) {
             metadata.registerBroker(registration, true);
         } else {

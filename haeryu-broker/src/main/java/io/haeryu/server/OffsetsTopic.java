@@ -1,6 +1,5 @@
 package io.haeryu.server;
 
-import io.haeryu.cluster.BrokerRegistration;
 import io.haeryu.cluster.MetadataImage;
 import io.haeryu.cluster.TopicInfo;
 import io.haeryu.cluster.TopicService;
@@ -20,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The group coordinator's view of {@code __consumer_offsets}: where each partition is led (creating the topic on
- * first use, as Kafka does), the durable log its state changes go to and are replayed from, and which
- * partitions this broker must load or unload as leadership moves (told by the {@link ReplicaManager} once the
- * partition has actually become leader or follower here).
+ * first use with {@code offsets.topic.replication.factor} replicas once that many brokers are alive, KIP-115), the
+ * durable log its state changes go to and are replayed from, and which partitions this broker must load or unload
+ * as leadership moves (told by the {@link ReplicaManager} once the partition has actually become leader or follower
+ * here).
  *
  * <p>An append completes once the partition's ISR has it ({@code acks=all}, Kafka's
  * {@code offsets.commit.required.acks}), so a committed offset survives the loss of the coordinator's broker.
@@ -59,6 +60,8 @@ final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, ReplicaM
     private final ReplicaManager replicas;
     private final Executor blockingExecutor;
     private final AtomicBoolean creating = new AtomicBoolean();
+    /** The live broker count last warned about, so a waiting cluster logs once per change, not per request. */
+    private final AtomicInteger lastWarnedLiveBrokers = new AtomicInteger(-1);
     private volatile GroupCoordinator coordinator;
 
     OffsetsTopic(int brokerId, BrokerConfig config, ZkMetadataStore metadata, TopicService topics,
@@ -77,9 +80,24 @@ final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, ReplicaM
         replicas.addLeadershipListener(this);
         MetadataImage image = metadata.image();
         // Created ahead of the first consumer, which would otherwise wait for it, once the cluster is big enough
-        // for the configured replication factor (a smaller cluster still gets it on first use, capped).
-        if (image.topic(NAME).isEmpty() && image.brokers().size() >= configuredReplicationFactor()) {
+        // for the configured replication factor (else on a later FindCoordinator, once it is).
+        if (image.topic(NAME).isEmpty()) {
+            createWhenEnoughBrokers(image);
+        }
+    }
+
+    /**
+     * KIP-115: the topic is created only with its configured replication factor, so only once that many brokers are
+     * alive; until then there is no coordinator (COORDINATOR_NOT_AVAILABLE, which clients retry), as in Kafka.
+     */
+    private void createWhenEnoughBrokers(MetadataImage image) {
+        int live = image.brokers().size();
+        short wanted = configuredReplicationFactor();
+        if (live >= wanted) {
             createInBackground();
+        } else if (lastWarnedLiveBrokers.getAndSet(live) != live) {
+            log.warn("Not creating {}: {} live broker(s) do not meet offsets.topic.replication.factor={}; consumer"
+                + " groups have no coordinator until enough brokers are up", NAME, live, wanted);
         }
     }
 
@@ -88,16 +106,16 @@ final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, ReplicaM
     }
 
     @Override
-    public Optional<Node> leaderOf(int partition) {
+    public Optional<Node> leaderOf(int partition, String listenerName) {
         MetadataImage image = metadata.image();
         Optional<TopicInfo> topic = image.topic(NAME);
         if (topic.isEmpty()) {
-            createInBackground();
+            createWhenEnoughBrokers(image);
             return Optional.empty(); // COORDINATOR_NOT_AVAILABLE: the client retries shortly
         }
         return topic.get().partition(partition)
             .flatMap(p -> image.broker(p.leader()))
-            .map(BrokerRegistration::toNode);
+            .flatMap(b -> b.node(listenerName));
     }
 
     private void createInBackground() {
@@ -106,14 +124,8 @@ final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, ReplicaM
         }
         blockingExecutor.execute(() -> {
             try {
-                int live = metadata.image().brokers().size();
-                short wanted = configuredReplicationFactor();
-                short rf = (short) Math.max(1, Math.min(wanted, live));
-                if (rf < wanted) {
-                    log.warn("Creating {} with replication factor {} instead of offsets.topic.replication.factor={}:"
-                        + " only {} broker(s) are registered", NAME, rf, wanted, live);
-                }
-                topics.create(NAME, config.getInt(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS), rf, null, Map.of(
+                topics.create(NAME, config.getInt(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS),
+                    configuredReplicationFactor(), null, Map.of(
                     TopicConfigs.CLEANUP_POLICY, "compact",
                     TopicConfigs.SEGMENT_BYTES, String.valueOf(config.getInt(BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES))));
                 log.info("Created {}", NAME);

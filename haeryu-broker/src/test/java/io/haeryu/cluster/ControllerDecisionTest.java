@@ -22,7 +22,7 @@ class ControllerDecisionTest {
     void reassignmentTargetsMustBeNonEmptyDistinctLiveBrokers() {
         java.util.Map<Integer, BrokerRegistration> brokers = new java.util.HashMap<>();
         for (int id = 1; id <= 3; id++) {
-            brokers.put(id, new BrokerRegistration(id, "h", 9092 + id, null, "PLAINTEXT://h:" + (9092 + id)));
+            brokers.put(id, TestBrokers.plaintext(id, "h", 9092 + id, null));
         }
         MetadataImage image = new MetadataImage("cid", brokers, java.util.Map.of(), java.util.Map.of(), 1);
         assertThat(Controller.checkTarget(List.of(2, 3), image)).isNull();

@@ -44,8 +44,7 @@ class ControllerElectionTest {
         ZkMetadataStore store = new ZkMetadataStore(zk.connectString(), 10_000, 5_000);
         resources.add(store);
         store.start();
-        store.registerBroker(new BrokerRegistration(brokerId, "127.0.0.1", 9092 + brokerId, null,
-                "PLAINTEXT://127.0.0.1:" + (9092 + brokerId)));
+        store.registerBroker(TestBrokers.plaintext(brokerId, "127.0.0.1", 9092 + brokerId, null));
         ControllerElection election = new ControllerElection(store, brokerId);
         resources.add(election);
         election.start();

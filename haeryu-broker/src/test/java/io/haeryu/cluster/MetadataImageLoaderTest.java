@@ -30,7 +30,7 @@ class MetadataImageLoaderTest {
     @Test
     void loadsBrokersTopicsAndController() {
         Map<String, byte[]> nodes = topicNodes(TOPIC_ID, List.of(List.of(1, 2)), true);
-        BrokerRegistration broker = new BrokerRegistration(1, "h", 9092, null, "PLAINTEXT://h:9092");
+        BrokerRegistration broker = TestBrokers.plaintext(1, "h", 9092, null);
         nodes.put(ZkPaths.broker(1), ZkPayloads.broker(broker, 0));
         nodes.put(ZkPaths.CONTROLLER, ZkPayloads.controller(1, 0));
 

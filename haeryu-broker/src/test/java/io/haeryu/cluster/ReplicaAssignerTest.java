@@ -20,7 +20,7 @@ class ReplicaAssignerTest {
     }
 
     private static BrokerRegistration broker(int id, String rack) {
-        return new BrokerRegistration(id, "127.0.0.1", 9092 + id, rack, "PLAINTEXT://127.0.0.1:" + (9092 + id));
+        return TestBrokers.plaintext(id, "127.0.0.1", 9092 + id, rack);
     }
 
     @Test

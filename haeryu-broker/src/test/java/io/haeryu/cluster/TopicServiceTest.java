@@ -38,7 +38,7 @@ class TopicServiceTest {
             ZkMetadataStore store = new ZkMetadataStore(zk.connectString(), 10_000, 5_000);
             stores.add(store);
             store.start();
-            store.registerBroker(new BrokerRegistration(id, "127.0.0.1", 9092 + id, null, "PLAINTEXT://127.0.0.1:" + (9092 + id)));
+            store.registerBroker(TestBrokers.plaintext(id, "127.0.0.1", 9092 + id, null));
         }
         metadata = stores.get(0);
         await().until(() -> metadata.image().brokers().size() == 3);

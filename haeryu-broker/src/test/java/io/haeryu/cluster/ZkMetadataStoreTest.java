@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.haeryu.config.Listener;
+import io.haeryu.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,11 +22,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
@@ -63,7 +67,7 @@ class ZkMetadataStoreTest {
     }
 
     private static BrokerRegistration broker(int id, int port) {
-        return new BrokerRegistration(id, "127.0.0.1", port, null, "PLAINTEXT://127.0.0.1:" + port);
+        return TestBrokers.plaintext(id, "127.0.0.1", port, null);
     }
 
     private String readZnode(String path) throws Exception {
@@ -104,17 +108,68 @@ class ZkMetadataStoreTest {
     void registeredBrokersAppearInEveryImageAndVanishWhenTheirStoreCloses() {
         ZkMetadataStore first = newStore();
         ZkMetadataStore second = newStore();
-        BrokerRegistration one = new BrokerRegistration(1, "127.0.0.1", 9093, "rack-a", "PLAINTEXT://127.0.0.1:9093");
+        BrokerRegistration one = TestBrokers.plaintext(1, "127.0.0.1", 9093, "rack-a");
         first.registerBroker(one);
         second.registerBroker(broker(2, 9094));
 
         assertThat(first.image().broker(1)).contains(one);
         await().atMost(PROPAGATION).untilAsserted(() ->
                 assertThat(second.image().brokers()).containsOnlyKeys(1, 2).containsEntry(1, one));
-        assertThat(second.image().broker(1).orElseThrow().toNode().rack()).isEqualTo("rack-a");
+        assertThat(second.image().broker(1).orElseThrow().rack()).isEqualTo("rack-a");
 
         first.close();
         await().atMost(PROPAGATION).untilAsserted(() -> assertThat(second.image().brokers()).containsOnlyKeys(2));
+    }
+
+    @Test
+    void registrationHasEveryEndpointInKafkasVersion5FormatAndIsReadBack() throws Exception {
+        ZkMetadataStore store = newStore();
+        BrokerRegistration two = new BrokerRegistration(2,
+                List.of(new Listener("PLAINTEXT_HOST", "localhost", 9092), new Listener("PLAINTEXT", "kafka", 29092)),
+                Map.of("PLAINTEXT", SecurityProtocol.PLAINTEXT, "PLAINTEXT_HOST", SecurityProtocol.PLAINTEXT), "r1");
+        store.registerBroker(two);
+
+        Map<?, ?> json = (Map<?, ?>) Json.parse(readZnode(ZkPaths.broker(2)));
+        assertThat(json.get("version")).isEqualTo(5L);
+        assertThat(json.get("endpoints")).isEqualTo(List.of("PLAINTEXT_HOST://localhost:9092", "PLAINTEXT://kafka:29092"));
+        assertThat(json.get("listener_security_protocol_map"))
+                .isEqualTo(Map.of("PLAINTEXT_HOST", "PLAINTEXT", "PLAINTEXT", "PLAINTEXT"));
+        // Legacy fields for old clients: the first PLAINTEXT endpoint.
+        assertThat(json.get("host")).isEqualTo("localhost");
+        assertThat(json.get("port")).isEqualTo(9092L);
+        assertThat(json.get("jmx_port")).isEqualTo(-1L);
+        assertThat(json.get("rack")).isEqualTo("r1");
+        assertThat(json.get("features")).isEqualTo(Map.of());
+        assertThat((String) json.get("timestamp")).containsOnlyDigits();
+
+        BrokerRegistration read = store.image().broker(2).orElseThrow();
+        assertThat(read).isEqualTo(two);
+        assertThat(read.node("PLAINTEXT")).contains(new Node(2, "kafka", 29092, "r1"));
+        assertThat(read.node("PLAINTEXT_HOST")).contains(new Node(2, "localhost", 9092, "r1"));
+        assertThat(read.node("OTHER")).isEmpty();
+        assertThat(store.image().aliveNodes("PLAINTEXT_HOST")).containsExactly(new Node(2, "localhost", 9092, "r1"));
+    }
+
+    @Test
+    void registrationsWrittenByKafkaAreRead() throws Exception {
+        ZkMetadataStore store = newStore();
+        try (CuratorFramework client = EmbeddedZooKeeperTest.connect(zk.connectString())) {
+            client.create().creatingParentsIfNeeded().forPath(ZkPaths.broker(4), ("{\"listener_security_protocol_map\":"
+                    + "{\"CLIENT\":\"PLAINTEXT\",\"REPLICATION\":\"PLAINTEXT\"},\"endpoints\":[\"CLIENT://h4:9092\","
+                    + "\"REPLICATION://h4-internal:9093\"],\"rack\":\"dc1\",\"jmx_port\":9999,\"host\":\"h4\","
+                    + "\"timestamp\":\"1543300074836\",\"port\":9092,\"version\":4}").getBytes(StandardCharsets.UTF_8));
+            client.create().forPath(ZkPaths.broker(5), ("{\"version\":2,\"host\":\"h5\",\"port\":9092,"
+                    + "\"jmx_port\":-1,\"timestamp\":\"0\",\"endpoints\":[\"PLAINTEXT://h5:9092\"]}")
+                    .getBytes(StandardCharsets.UTF_8));
+            client.create().forPath(ZkPaths.broker(6), ("{\"version\":1,\"host\":\"h6\",\"port\":9096,"
+                    + "\"jmx_port\":-1,\"timestamp\":\"0\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        await().atMost(PROPAGATION).until(() -> store.image().brokers().size() == 3);
+        BrokerRegistration four = store.image().broker(4).orElseThrow();
+        assertThat(four.node("REPLICATION")).contains(new Node(4, "h4-internal", 9093, "dc1"));
+        assertThat(four.node("CLIENT")).contains(new Node(4, "h4", 9092, "dc1"));
+        assertThat(store.image().broker(5).orElseThrow().protocols()).containsEntry("PLAINTEXT", SecurityProtocol.PLAINTEXT);
+        assertThat(store.image().broker(6).orElseThrow().node("PLAINTEXT")).contains(new Node(6, "h6", 9096));
     }
 
     @Test
@@ -125,12 +180,12 @@ class ZkMetadataStoreTest {
 
         assertThatThrownBy(() -> second.registerBroker(broker(1, 9999)))
                 .isInstanceOf(BrokerIdInUseException.class)
-                .hasMessageStartingWith("broker.id 1 is already registered by 127.0.0.1:9093");
+                .hasMessageStartingWith("broker.id 1 is already registered by PLAINTEXT://127.0.0.1:9093");
 
         first.close();
         await().atMost(PROPAGATION).until(() -> second.image().broker(1).isEmpty());
         second.registerBroker(broker(1, 9999));
-        assertThat(second.image().broker(1).orElseThrow().port()).isEqualTo(9999);
+        assertThat(second.image().broker(1).orElseThrow().endpoint("PLAINTEXT").orElseThrow().port()).isEqualTo(9999);
     }
 
     @Test
@@ -339,7 +394,7 @@ class ZkMetadataStoreTest {
             client.create().forPath(ZkPaths.CONTROLLER,
                     "{\"version\":1,\"brokerid\":2,\"timestamp\":\"0\"}".getBytes(StandardCharsets.UTF_8));
             await().atMost(PROPAGATION).until(() -> store.image().controllerId() == 2);
-            assertThat(store.image().controller().orElseThrow().port()).isEqualTo(9094);
+            assertThat(store.image().controller().orElseThrow().endpoint("PLAINTEXT").orElseThrow().port()).isEqualTo(9094);
             client.delete().forPath(ZkPaths.CONTROLLER);
             await().atMost(PROPAGATION).until(() -> store.image().controllerId() == MetadataImage.NO_CONTROLLER);
         }

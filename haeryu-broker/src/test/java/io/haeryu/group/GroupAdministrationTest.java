@@ -44,7 +44,7 @@ class GroupAdministrationTest {
     @Test
     void findCoordinatorWithoutALeaderIsNotAvailable() {
         GroupTestKit leaderless = new GroupTestKit(GroupConfig.defaults(), new InMemoryCoordinatorLog(),
-            partition -> Optional.empty());
+            (partition, listener) -> Optional.empty());
 
         FindCoordinatorResponse response = leaderless.send(new FindCoordinatorRequest.Builder(
             new FindCoordinatorRequestData().setKey("orders-app")).build((short) 0));

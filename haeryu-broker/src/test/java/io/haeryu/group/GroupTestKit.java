@@ -69,7 +69,7 @@ final class GroupTestKit {
     }
 
     GroupTestKit(GroupConfig config, InMemoryCoordinatorLog log) {
-        this(config, log, partition -> Optional.of(BROKER));
+        this(config, log, (partition, listener) -> Optional.of(BROKER));
     }
 
     GroupTestKit(GroupConfig config, InMemoryCoordinatorLog log, CoordinatorLocator locator) {

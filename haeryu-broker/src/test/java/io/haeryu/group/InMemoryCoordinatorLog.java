@@ -26,22 +26,29 @@ final class InMemoryCoordinatorLog implements CoordinatorLog {
     @Override
     public CompletableFuture<Void> append(int partition, List<SimpleRecord> records) {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        Runnable complete = () -> {
-            if (fail) {
-                result.completeExceptionally(new NotEnoughReplicasException("test failure"));
-            } else {
-                long baseOffset = recordCount(partition);
-                batches.computeIfAbsent(partition, p -> new ArrayList<>())
-                    .add(MemoryRecords.withRecords(baseOffset, Compression.NONE, records.toArray(SimpleRecord[]::new)));
-                result.complete(null);
-            }
-        };
         if (hold) {
-            heldAppends.add(complete);
+            // In the log at once, as a leader's append is; only the acknowledgement waits.
+            write(partition, records);
+            heldAppends.add(() -> {
+                if (fail) {
+                    result.completeExceptionally(new NotEnoughReplicasException("test failure"));
+                } else {
+                    result.complete(null);
+                }
+            });
+        } else if (fail) {
+            result.completeExceptionally(new NotEnoughReplicasException("test failure"));
         } else {
-            complete.run();
+            write(partition, records);
+            result.complete(null);
         }
         return result;
+    }
+
+    private void write(int partition, List<SimpleRecord> records) {
+        long baseOffset = recordCount(partition);
+        batches.computeIfAbsent(partition, p -> new ArrayList<>())
+            .add(MemoryRecords.withRecords(baseOffset, Compression.NONE, records.toArray(SimpleRecord[]::new)));
     }
 
     @Override
@@ -61,7 +68,10 @@ final class InMemoryCoordinatorLog implements CoordinatorLog {
         return count;
     }
 
-    /** Parks appends until {@link #release()}, to observe what happens before they are durable. */
+    /**
+     * Writes appends but holds their acknowledgements until {@link #release()}, to observe what happens before they
+     * are durable.
+     */
     void holdAppends() {
         hold = true;
     }
@@ -71,6 +81,11 @@ final class InMemoryCoordinatorLog implements CoordinatorLog {
         List<Runnable> held = new ArrayList<>(heldAppends);
         heldAppends.clear();
         held.forEach(Runnable::run);
+    }
+
+    /** Acknowledges only the newest held append; the others stay held. */
+    void releaseNewest() {
+        heldAppends.remove(heldAppends.size() - 1).run();
     }
 
     void failAppends(boolean fail) {

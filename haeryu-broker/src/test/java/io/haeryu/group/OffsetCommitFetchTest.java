@@ -172,6 +172,36 @@ class OffsetCommitFetchTest {
     }
 
     @Test
+    void commitsAcknowledgedOutOfOrderAreAppliedInLogOrder() {
+        kit.log.holdAppends();
+        CompletableFuture<OffsetCommitResponse> older = kit.sendAsync(standaloneCommit(5));
+        CompletableFuture<OffsetCommitResponse> newer = kit.sendAsync(standaloneCommit(7));
+
+        kit.log.releaseNewest();
+        assertThat(newer).as("answered only after the earlier append").isNotDone();
+        assertThat(fetchV8(List.of(0)).topics().get(0).partitions().get(0).committedOffset()).isEqualTo(-1L);
+        kit.log.release();
+
+        assertThat(older.join().data().topics().get(0).partitions().get(0).errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(newer.join().data().topics().get(0).partitions().get(0).errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(fetchV8(List.of(0)).topics().get(0).partitions().get(0).committedOffset())
+            .as("the later commit wins, as in the log").isEqualTo(7L);
+        GroupTestKit reloaded = new GroupTestKit(GroupConfig.defaults(), kit.log);
+        OffsetFetchResponse afterReload = reloaded.send(OffsetFetchRequest.Builder.forTopicNames(
+            new OffsetFetchRequestData().setGroups(List.of(
+                new OffsetFetchRequestGroup().setGroupId(GROUP).setTopics(null))), false).build((short) 9));
+        assertThat(afterReload.data().groups().get(0).topics().get(0).partitions().get(0).committedOffset())
+            .isEqualTo(7L);
+    }
+
+    private static OffsetCommitRequest standaloneCommit(long offset) {
+        return OffsetCommitRequest.Builder.forTopicNames(new OffsetCommitRequestData().setGroupId(GROUP)
+            .setGenerationIdOrMemberEpoch(-1).setTopics(List.of(new OffsetCommitRequestTopic().setName(TOPIC)
+                .setPartitions(List.of(new OffsetCommitRequestPartition().setPartitionIndex(0)
+                    .setCommittedOffset(offset)))))).build((short) 9);
+    }
+
+    @Test
     void failedAppendIsReportedAndNothingIsCommitted() {
         kit.log.failAppends(true);
 

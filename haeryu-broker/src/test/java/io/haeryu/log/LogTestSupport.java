@@ -34,7 +34,9 @@ final class LogTestSupport implements BeforeEachCallback, AfterEachCallback {
     static final Uuid TOPIC_ID = Uuid.randomUuid();
 
     Path logDir;
-    final ManualTime time = new ManualTime(1_700_000_000_000L);
+    /** Where the manual clock starts; also the timestamp of idempotent test batches, so they are not long idle. */
+    static final long START_MS = 1_700_000_000_000L;
+    final ManualTime time = new ManualTime(START_MS);
     private final List<ScheduledExecutorService> schedulers = new ArrayList<>();
 
     @Override
@@ -71,9 +73,14 @@ final class LogTestSupport implements BeforeEachCallback, AfterEachCallback {
     }
 
     LogManager startManager(LogConfig config, CleanerConfig cleanerConfig) {
+        return startManager(config, cleanerConfig, ProducerIdExpiration.defaults());
+    }
+
+    LogManager startManager(LogConfig config, CleanerConfig cleanerConfig, ProducerIdExpiration producerIdExpiration) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         schedulers.add(scheduler);
-        LogManager manager = new LogManager(List.of(logDir), config, time, scheduler, 3_600_000L, cleanerConfig);
+        LogManager manager = new LogManager(List.of(logDir), config, time, scheduler, 3_600_000L, cleanerConfig,
+            producerIdExpiration);
         manager.startup();
         return manager;
     }
@@ -128,7 +135,7 @@ final class LogTestSupport implements BeforeEachCallback, AfterEachCallback {
 
     static MemoryRecords idempotent(long producerId, short epoch, int baseSequence, String... values) {
         return MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, epoch, baseSequence,
-            simpleRecords(1000L, values));
+            simpleRecords(START_MS, values));
     }
 
     static SimpleRecord[] simpleRecords(long timestamp, String... values) {

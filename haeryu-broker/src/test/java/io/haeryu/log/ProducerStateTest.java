@@ -9,10 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +30,50 @@ class ProducerStateTest {
 
     private PartitionLog newLog() {
         return support.startManager(LogConfig.defaults()).getOrCreateLog(TP, TOPIC_ID, LogConfig.defaults());
+    }
+
+    @Test
+    void producersIdleForProducerIdExpirationMsAreForgotten() {
+        LogManager manager = support.startManager(LogConfig.defaults(), LogTestSupport.TEST_CLEANER,
+            new ProducerIdExpiration(60_000, 1_000));
+        PartitionLog log = manager.getOrCreateLog(TP, TOPIC_ID, LogConfig.defaults());
+        long start = support.time.milliseconds();
+        long other = PID + 1;
+        append(log, idempotentAt(PID, 0, start, "a"));
+        append(log, idempotentAt(other, 0, start + 30_000, "b"));
+
+        support.time.advance(59_999);
+        manager.removeExpiredProducers();
+        assertThat(log.activeProducers()).extracting(ActiveProducer::producerId).containsExactlyInAnyOrder(PID, other);
+        assertThatThrownBy(() -> log.appendAsLeader(idempotentAt(PID, 5, start, "gap"), 0))
+            .isInstanceOf(OutOfOrderSequenceException.class);
+
+        support.time.advance(1);
+        manager.removeExpiredProducers();
+        assertThat(log.activeProducers()).extracting(ActiveProducer::producerId).containsExactly(other);
+
+        // Forgotten, it is a new producer again: any sequence starts it.
+        assertThat(append(log, idempotentAt(PID, 5, support.time.milliseconds(), "back")).duplicate()).isFalse();
+        assertThat(log.activeProducers()).extracting(ActiveProducer::producerId).containsExactlyInAnyOrder(PID, other);
+    }
+
+    @Test
+    void producersThatExpiredWhileTheBrokerWasDownAreNotLoaded() {
+        ProducerIdExpiration expiration = new ProducerIdExpiration(60_000, 3_600_000);
+        LogManager before = support.startManager(LogConfig.defaults(), LogTestSupport.TEST_CLEANER, expiration);
+        PartitionLog log = before.getOrCreateLog(TP, TOPIC_ID, LogConfig.defaults());
+        append(log, idempotentAt(PID, 0, support.time.milliseconds(), "a"));
+        before.close();
+
+        support.time.advance(60_000);
+        LogManager after = support.startManager(LogConfig.defaults(), LogTestSupport.TEST_CLEANER, expiration);
+
+        assertThat(after.getOrCreateLog(TP, TOPIC_ID, LogConfig.defaults()).activeProducers()).isEmpty();
+    }
+
+    private static MemoryRecords idempotentAt(long producerId, int baseSequence, long timestamp, String value) {
+        return MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, EPOCH, baseSequence,
+            new SimpleRecord(timestamp, "k".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -78,7 +125,7 @@ class ProducerStateTest {
             .isInstanceOf(OutOfOrderSequenceException.class);
         assertThat(append(log, idempotent(PID, (short) (EPOCH + 1), 0, "new")).firstOffset()).isEqualTo(1);
         assertThat(log.activeProducers()).containsExactly(
-            new ActiveProducer(PID, (short) (EPOCH + 1), 0, 1000L));
+            new ActiveProducer(PID, (short) (EPOCH + 1), 0, LogTestSupport.START_MS));
     }
 
     @Test

@@ -48,9 +48,9 @@ class ReplicaLogTest {
     void followerKeepsTheLeadersOffsetsEpochsAndProducerState() {
         PartitionLog leader = leaderSupport.startManager(SMALL_SEGMENTS).getOrCreateLog(TP, TOPIC_ID, SMALL_SEGMENTS);
         PartitionLog follower = followerSupport.startManager(SMALL_SEGMENTS).getOrCreateLog(TP, TOPIC_ID, SMALL_SEGMENTS);
-        leader.appendAsLeader(records(1000L, "a", "b"), 3);
+        leader.appendAsLeader(records(LogTestSupport.START_MS, "a", "b"), 3);
         leader.appendAsLeader(idempotent(42L, (short) 0, 0, "c"), 3);
-        leader.appendAsLeader(records(1000L, "d"), 5);
+        leader.appendAsLeader(records(LogTestSupport.START_MS, "d"), 5);
 
         LogAppendInfo info = follower.appendAsFollower(fetch(leader, 0));
 

@@ -115,7 +115,9 @@ final class ClusterCommand implements Callable<Integer> {
         List<String> settings = new ArrayList<>(List.of("broker.id=" + id,
             "listeners=PLAINTEXT://127.0.0.1:" + port,
             "log.dirs=" + brokerDir.resolve("logs"),
-            "zookeeper.connect=" + zkConnect));
+            "zookeeper.connect=" + zkConnect,
+            // KIP-115: __consumer_offsets needs this many live brokers; a smaller dev cluster still gets groups.
+            "offsets.topic.replication.factor=" + Math.min(3, brokers)));
         settings.addAll(overrides);
         for (String s : settings) {
             cmd.add("--override");

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:ok", "1:the operation failed", "2:usage error", "3:topic or group not found",
         "4:cannot reach the cluster"},
-    subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
-        GroupCommand.class, ClusterCommand.class, BenchCommand.class, CompletionCommand.class,
+    subcommands = {ServerCommand.class, ZooKeeperCommand.class, TopicCommand.class, ProduceCommand.class,
+        ConsumeCommand.class, GroupCommand.class, ClusterCommand.class, BenchCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public final class HaeryuCli {
 

@@ -1,6 +1,7 @@
 package io.haeryu.cli;
 
 import io.haeryu.config.BrokerConfig;
+import io.haeryu.config.EnvironmentConfig;
 import io.haeryu.server.HaeryuServer;
 import java.io.IOException;
 import java.io.Reader;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -15,9 +17,15 @@ import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code haeryu server}: runs one broker in the foreground until Ctrl-C or SIGTERM. */
+/**
+ * {@code haeryu server}: runs one broker in the foreground until Ctrl-C or SIGTERM. Configs come from the file, then
+ * (with {@code --env-config}) from {@code KAFKA_*} / {@code HAERYU_*} variables as the Kafka Docker images read
+ * them ({@link EnvironmentConfig}), then from {@code --override}; each later source wins.
+ */
 @Command(name = "server", mixinStandardHelpOptions = true,
-    description = "Start a broker. Without --config it reads config/server.properties of the Haeryu install.")
+    description = {"Start a broker. Without --config it reads config/server.properties of the Haeryu install.",
+        "bin/haeryu server -daemon runs it in the background (pid file and console output in the log dir, "
+            + "$HAERYU_LOG_DIR or logs/); bin/haeryu stop stops it."})
 final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Broker config in Kafka's server.properties format.")
@@ -25,6 +33,11 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--override", paramLabel = "KEY=VALUE", description = "Set one config key (repeatable); wins over the file.")
     List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--env-config", description = "Also take configs from KAFKA_* and HAERYU_* environment variables "
+        + "(KAFKA_LOG_DIRS is log.dirs; __ is _, ___ is -), as the Kafka Docker images do; HAERYU_* wins over "
+        + "KAFKA_*, both win over the file, --override wins over both.")
+    boolean envConfig;
 
     @Override
     public Integer call() throws Exception {
@@ -40,6 +53,12 @@ final class ServerCommand implements Callable<Integer> {
                 props.load(r);
             }
         }
+        Map<String, EnvironmentConfig.Entry> fromEnv =
+            envConfig ? EnvironmentConfig.fromEnvironment(System.getenv()) : Map.of();
+        for (EnvironmentConfig.Entry e : fromEnv.values()) {
+            System.out.println("Config " + e.key() + " from the environment variable " + e.variable());
+            props.setProperty(e.key(), e.value());
+        }
         for (String o : overrides) {
             int eq = o.indexOf('=');
             if (eq <= 0) {
@@ -53,7 +72,9 @@ final class ServerCommand implements Callable<Integer> {
             config = new BrokerConfig(props);
         } catch (ConfigException e) {
             System.err.println("Invalid configuration" + (file != null ? " in " + file : "") + ": " + e.getMessage());
-            System.err.println("Fix the key in the file or with --override KEY=VALUE, then start again.");
+            fromEnv.values().stream().filter(v -> e.getMessage().contains(v.key())).forEach(v ->
+                System.err.println(v.key() + " was set by the environment variable " + v.variable() + "."));
+            System.err.println("Fix the key in the file, the environment or with --override KEY=VALUE, then start again.");
             return 2;
         }
         HaeryuServer server = new HaeryuServer(config);

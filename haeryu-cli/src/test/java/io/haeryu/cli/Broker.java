@@ -45,7 +45,8 @@ final class Broker implements BeforeAllCallback {
         Running() throws Exception {
             dir = Files.createTempDirectory("haeryu-cli-test");
             server = new HaeryuServer(new BrokerConfig(Map.of("listeners", "PLAINTEXT://127.0.0.1:0",
-                "log.dirs", dir.toString(), "group.initial.rebalance.delay.ms", "0", "offsets.topic.num.partitions", "3")));
+                "log.dirs", dir.toString(), "group.initial.rebalance.delay.ms", "0", "offsets.topic.num.partitions", "3",
+                "offsets.topic.replication.factor", "1")));
             server.start();
             bootstrap = "127.0.0.1:" + server.boundPort("PLAINTEXT");
         }

@@ -22,7 +22,6 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.MetadataResponseData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
@@ -31,8 +30,6 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.MetadataResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -228,17 +225,7 @@ class BadInputTest {
 
     private static ProduceResponseData.PartitionProduceResponse produce(RawConnection c, short version, String topic,
             MemoryRecords records) throws Exception {
-        ProduceRequestData data = new ProduceRequestData()
-                .setAcks((short) -1)
-                .setTimeoutMs(15_000)
-                .setTopicData(new ProduceRequestData.TopicProduceDataCollection(List.of(
-                        new ProduceRequestData.TopicProduceData().setName(topic).setPartitionData(List.of(
-                                new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records))))));
-        ProduceResponse resp = c.call(new ProduceRequest.Builder(version, version, data), version);
-        List<ProduceResponseData.TopicProduceResponse> topics = List.copyOf(resp.data().responses());
-        assertThat(topics).hasSize(1);
-        assertThat(topics.get(0).partitionResponses()).hasSize(1);
-        return topics.get(0).partitionResponses().get(0);
+        return c.produce(version, topic, 0, records);
     }
 
     /** A request header: api key, version, correlation id, client id; optionally the v2 tagged-field byte. */

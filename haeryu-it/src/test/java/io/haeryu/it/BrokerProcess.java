@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -39,6 +40,7 @@ public final class BrokerProcess implements TestBroker {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Pattern PORT_PLACEHOLDER = Pattern.compile("\\{port(?::([\\w.-]+))?}");
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -60,6 +62,8 @@ public final class BrokerProcess implements TestBroker {
     private final Path logFile;
     private final int port;
     private final int controllerPort;
+    /** Ports for {@code {port:NAME}} in override values, allocated on first use and kept across restarts. */
+    private final Map<String, Integer> namedPorts = new ConcurrentHashMap<>();
     private Process process;
     private boolean formatted;
     private long lastStartMillis;
@@ -118,6 +122,14 @@ public final class BrokerProcess implements TestBroker {
         return start(Map.of());
     }
 
+    /**
+     * A broker whose port and data dir are chosen but which is not launched yet: {@link #restart()} launches it, e.g.
+     * from another thread while the test talks to {@link #port()} as soon as it accepts connections.
+     */
+    public static BrokerProcess prepare(Map<String, String> overrides) {
+        return new BrokerProcess(overrides, Launch.OVERRIDES);
+    }
+
     /** True when the tests run against real Apache Kafka processes instead of Haeryu. */
     public static boolean isKafkaImpl() {
         return "kafka".equalsIgnoreCase(setting("haeryu.it.impl", "HAERYU_IT_IMPL", "haeryu"));
@@ -130,6 +142,15 @@ public final class BrokerProcess implements TestBroker {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * The free port this broker substitutes for {@code {port:NAME}} in override values ({@code {port}} is
+     * {@link #port()}), e.g. {@code listeners=PLAINTEXT://127.0.0.1:{port},INTERNAL://127.0.0.1:{port:internal}}:
+     * each broker of a {@link TestCluster} gets its own.
+     */
+    public int port(String name) {
+        return namedPorts.computeIfAbsent(name, n -> freePort());
     }
 
     public Path dataDir() {
@@ -195,7 +216,10 @@ public final class BrokerProcess implements TestBroker {
         return p.isAlive() ? -1 : p.exitValue();
     }
 
-    /** Starts the broker again on the same port and data dir (after {@link #kill9()} or {@link #stop()}). */
+    /**
+     * Starts the broker again on the same port and data dir (after {@link #kill9()} or {@link #stop()}), or for the
+     * first time after {@link #prepare}.
+     */
     public void restart() {
         if (isAlive()) {
             stop();
@@ -274,6 +298,7 @@ public final class BrokerProcess implements TestBroker {
         }
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("HAERYU_HEAP_OPTS", "-Xmx512m");
+        pb.environment().put("HAERYU_LOG_DIR", workDir.resolve("logs").toString()); // bin/haeryu's server.log
         pb
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
@@ -306,8 +331,14 @@ public final class BrokerProcess implements TestBroker {
         c.put("broker.id", "0");
         c.put("listeners", "PLAINTEXT://" + bootstrap());
         c.put("log.dirs", dataDir.toString());
-        c.putAll(overrides);
+        c.put("offsets.topic.replication.factor", "1"); // a single broker's groups, as the Kafka config below
+        overrides.forEach((key, value) -> c.put(key, withPorts(value)));
         return c;
+    }
+
+    private String withPorts(String value) {
+        return PORT_PLACEHOLDER.matcher(value)
+                .replaceAll(r -> Integer.toString(r.group(1) == null ? port : port(r.group(1))));
     }
 
     private Path writeKafkaConfig() {
@@ -330,7 +361,7 @@ public final class BrokerProcess implements TestBroker {
             switch (e.getKey()) {
                 case "broker.id" -> p.setProperty("node.id", e.getValue());
                 case "zookeeper.connect", "listeners", "log.dirs" -> { }
-                default -> p.setProperty(e.getKey(), e.getValue());
+                default -> p.setProperty(e.getKey(), withPorts(e.getValue()));
             }
         }
         Path conf = workDir.resolve("server.properties");
@@ -478,6 +509,16 @@ public final class BrokerProcess implements TestBroker {
         }
         throw new IllegalStateException("Apache Kafka jars not found (looked in " + candidates
                 + "); run shared/tools/kafka-reference.sh fetch or set HAERYU_IT_KAFKA_LIB");
+    }
+
+    /** True when something accepts TCP connections on 127.0.0.1:{@code port} (a ZooKeeper, a broker). */
+    static boolean acceptsConnections(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static int freePort() {

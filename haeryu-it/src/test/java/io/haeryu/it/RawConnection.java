@@ -10,12 +10,18 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 
 /** A plain java.net.Socket speaking (or deliberately mis-speaking) the Kafka wire protocol. */
@@ -27,11 +33,16 @@ public final class RawConnection implements AutoCloseable {
     private int correlationId = 1;
 
     public RawConnection(String bootstrap) throws IOException {
+        this(bootstrap, Duration.ofSeconds(15));
+    }
+
+    /** Connects; each read waits at most {@code readTimeout} for the broker. */
+    public RawConnection(String bootstrap, Duration readTimeout) throws IOException {
         int colon = bootstrap.lastIndexOf(':');
         socket = new Socket();
         socket.connect(new InetSocketAddress(bootstrap.substring(0, colon),
                 Integer.parseInt(bootstrap.substring(colon + 1))), 10_000);
-        socket.setSoTimeout(15_000);
+        socket.setSoTimeout((int) readTimeout.toMillis());
         socket.setTcpNoDelay(true);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
@@ -103,6 +114,23 @@ public final class RawConnection implements AutoCloseable {
         RequestHeader header = new RequestHeader(request.apiKey(), version, "haeryu-it-raw", nextCorrelationId());
         sendFrame(request.serializeWithHeader(header));
         return (R) AbstractResponse.parseResponse(receiveFrame(), header);
+    }
+
+    /** Produces {@code records} to one partition (acks=all) and returns that partition's answer. */
+    public ProduceResponseData.PartitionProduceResponse produce(short version, String topic, int partition,
+                                                                MemoryRecords records) throws IOException {
+        ProduceRequestData data = new ProduceRequestData()
+            .setAcks((short) -1)
+            .setTimeoutMs(15_000)
+            .setTopicData(new ProduceRequestData.TopicProduceDataCollection(List.of(
+                new ProduceRequestData.TopicProduceData().setName(topic).setPartitionData(List.of(
+                    new ProduceRequestData.PartitionProduceData().setIndex(partition).setRecords(records))))));
+        ProduceResponse response = call(new ProduceRequest.Builder(version, version, data), version);
+        List<ProduceResponseData.TopicProduceResponse> topics = List.copyOf(response.data().responses());
+        if (topics.size() != 1 || topics.get(0).partitionResponses().size() != 1) {
+            throw new AssertionError("expected one partition's answer, got " + response.data());
+        }
+        return topics.get(0).partitionResponses().get(0);
     }
 
     /** ApiVersions v3 (what current clients send first). */

@@ -52,33 +52,49 @@ final class TestCluster implements AutoCloseable {
      */
     static TestCluster start(int n, Map<String, String> overrides,
                              Function<BrokerSlot, Map<String, String>> perBroker) {
+        TestCluster cluster = startZooKeeper();
+        cluster.startBrokers(0, n, overrides, perBroker);
+        return cluster;
+    }
+
+    /** Starts only the ZooKeeper; brokers join with {@link #startBrokers}. */
+    static TestCluster startZooKeeper() {
         Path zkDir;
         try {
             zkDir = Files.createTempDirectory("haeryu-it-zk-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(zkDir, "127.0.0.1", 0);
+        return new TestCluster(EmbeddedZooKeeper.start(zkDir, "127.0.0.1", 0), zkDir, new ArrayList<>());
+    }
+
+    /** Starts brokers {@code firstId} .. {@code firstId + count - 1} (in parallel), each with {@code overrides}. */
+    void startBrokers(int firstId, int count, Map<String, String> overrides) {
+        startBrokers(firstId, count, overrides, slot -> Map.of());
+    }
+
+    private void startBrokers(int firstId, int count, Map<String, String> overrides,
+                              Function<BrokerSlot, Map<String, String>> perBroker) {
+        if (firstId != brokers.size()) {
+            throw new IllegalArgumentException("brokers start in id order; next id is " + brokers.size());
+        }
         List<CompletableFuture<BrokerProcess>> starting = new ArrayList<>();
-        for (int id = 0; id < n; id++) {
+        for (int id = firstId; id < firstId + count; id++) {
             Map<String, String> config = new LinkedHashMap<>(overrides);
             config.put("broker.id", Integer.toString(id));
-            config.put("zookeeper.connect", zk.connectString());
+            config.put("zookeeper.connect", zooKeeper.connectString());
             int brokerId = id;
             starting.add(CompletableFuture.supplyAsync(() -> BrokerProcess.start(config,
-                port -> perBroker.apply(new BrokerSlot(brokerId, port, zk.connectString())))));
+                port -> perBroker.apply(new BrokerSlot(brokerId, port, zooKeeper.connectString())))));
         }
-        List<BrokerProcess> brokers = new ArrayList<>();
         try {
             for (CompletableFuture<BrokerProcess> f : starting) {
                 brokers.add(f.join());
             }
         } catch (RuntimeException e) {
-            brokers.forEach(BrokerProcess::close);
-            zk.close();
+            close();
             throw e;
         }
-        return new TestCluster(zk, zkDir, brokers);
     }
 
     BrokerProcess broker(int id) {
