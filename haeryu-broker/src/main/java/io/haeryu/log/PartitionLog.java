@@ -269,6 +269,9 @@ public final class PartitionLog {
         try {
             ensureOpen();
             if (offset >= logEnd.offset()) {
+                // No record to cut, but an epoch this broker assigned itself as leader without appending to it must
+                // go (Kafka truncates the epoch cache here too), or the leader keeps answering "diverging".
+                epochCache.truncateFromEnd(logEnd.offset());
                 return;
             }
             long target = Math.max(offset, logStartOffset);

@@ -112,6 +112,31 @@ class ReplicaLogTest {
     }
 
     @Test
+    void truncatingAtTheLogEndStillDropsEpochsThatStartThere() {
+        // A leader that assigned itself a new epoch and lost leadership before appending anything: the new leader
+        // never had that epoch, so it answers the follower's fetch with a diverging epoch ending at the follower's
+        // log end. Truncating there cuts no record, but must drop the epoch, or every next fetch diverges again.
+        LogManager manager = leaderSupport.startManager(SMALL_SEGMENTS);
+        PartitionLog log = manager.getOrCreateLog(TP, TOPIC_ID, SMALL_SEGMENTS);
+        log.appendAsLeader(records(1000L, "a", "b"), 2);
+        log.assignEpochStartOffset(5);
+        assertThat(log.epochCache().latestEpoch()).isEqualTo(5);
+
+        log.truncateTo(2);
+
+        assertThat(log.logEndOffset()).isEqualTo(2);
+        assertThat(log.epochCache().entries()).containsExactly(new LeaderEpochFileCache.EpochOffset(2, 0));
+        log.updateHighWatermark(2);
+        assertThat(readAll(log)).containsExactly("a", "b");
+
+        PartitionLog empty = followerSupport.startManager(SMALL_SEGMENTS).getOrCreateLog(TP, TOPIC_ID, SMALL_SEGMENTS);
+        empty.assignEpochStartOffset(7);
+        empty.assignEpochStartOffset(8);
+        empty.truncateTo(0);
+        assertThat(empty.epochCache().entries()).isEmpty();
+    }
+
+    @Test
     void epochCacheAnswersEndOffsetsAndSurvivesRestart() throws Exception {
         LogManager manager = leaderSupport.startManager(SMALL_SEGMENTS);
         PartitionLog log = manager.getOrCreateLog(TP, TOPIC_ID, SMALL_SEGMENTS);

@@ -19,6 +19,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -94,7 +95,20 @@ public final class BrokerProcess implements TestBroker {
      * {@code bin/haeryu server} with {@code --override}s, exactly as a user would.
      */
     public static BrokerProcess start(Map<String, String> overrides, Launch launch) {
-        BrokerProcess b = new BrokerProcess(overrides, launch);
+        return launched(new BrokerProcess(overrides, launch));
+    }
+
+    /**
+     * Like {@link #start(Map)}, plus overrides computed from the port the broker will listen on before it starts
+     * (e.g. {@code advertised.listeners} pointing at a proxy in front of that port); they win over {@code overrides}.
+     */
+    public static BrokerProcess start(Map<String, String> overrides, IntFunction<Map<String, String>> byPort) {
+        BrokerProcess b = new BrokerProcess(overrides, Launch.OVERRIDES);
+        b.overrides.putAll(byPort.apply(b.port));
+        return launched(b);
+    }
+
+    private static BrokerProcess launched(BrokerProcess b) {
         try {
             b.launch();
         } catch (RuntimeException | Error e) {

@@ -56,9 +56,9 @@ class LogDirFailureClusterTest {
         try (TmpfsMount first = TmpfsMount.mount(work.resolve("dir1"), 16);
              TmpfsMount second = TmpfsMount.mount(work.resolve("dir2"), 16)) {
             try {
-                Map<Integer, Map<String, String>> perBroker = Map.of(FAILING_BROKER,
-                    Map.of("log.dirs", first.dir() + "," + second.dir()));
-                try (TestCluster cluster = TestCluster.start(3, CLUSTER_CONFIG, perBroker);
+                Map<String, String> failingDirs = Map.of("log.dirs", first.dir() + "," + second.dir());
+                try (TestCluster cluster = TestCluster.start(3, CLUSTER_CONFIG,
+                        slot -> slot.id() == FAILING_BROKER ? failingDirs : Map.of());
                      Admin admin = cluster.admin()) {
                     run(cluster, admin, List.of(first, second));
                 }

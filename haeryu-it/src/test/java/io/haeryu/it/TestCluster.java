@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.Properties;
@@ -36,15 +37,23 @@ final class TestCluster implements AutoCloseable {
         this.brokers = brokers;
     }
 
-    /** Starts the ZooKeeper and the brokers (in parallel), each with {@code overrides}. */
-    static TestCluster start(int n, Map<String, String> overrides) {
-        return start(n, overrides, Map.of());
+    /** Where one broker of the cluster will run, known before it starts. */
+    record BrokerSlot(int id, int port, String zooKeeperConnect) {
     }
 
-    /** Like {@link #start(int, Map)}; {@code brokerOverrides} adds settings of single brokers (e.g. their log.dirs). */
-    static TestCluster start(int n, Map<String, String> overrides, Map<Integer, Map<String, String>> brokerOverrides) {
+    /** Starts the ZooKeeper and the brokers (in parallel), each with {@code overrides}. */
+    static TestCluster start(int n, Map<String, String> overrides) {
+        return start(n, overrides, slot -> Map.of());
+    }
+
+    /**
+     * Like {@link #start(int, Map)}, plus per-broker overrides from {@code perBroker} (e.g. a proxied
+     * {@code zookeeper.connect} or {@code advertised.listeners}); they win over {@code overrides}.
+     */
+    static TestCluster start(int n, Map<String, String> overrides,
+                             Function<BrokerSlot, Map<String, String>> perBroker) {
         TestCluster cluster = startZooKeeper();
-        cluster.startBrokers(0, n, overrides, brokerOverrides);
+        cluster.startBrokers(0, n, overrides, perBroker);
         return cluster;
     }
 
@@ -61,12 +70,11 @@ final class TestCluster implements AutoCloseable {
 
     /** Starts brokers {@code firstId} .. {@code firstId + count - 1} (in parallel), each with {@code overrides}. */
     void startBrokers(int firstId, int count, Map<String, String> overrides) {
-        startBrokers(firstId, count, overrides, Map.of());
+        startBrokers(firstId, count, overrides, slot -> Map.of());
     }
 
-    /** Like {@link #startBrokers(int, int, Map)}, with {@code brokerOverrides} for single brokers. */
-    void startBrokers(int firstId, int count, Map<String, String> overrides,
-                      Map<Integer, Map<String, String>> brokerOverrides) {
+    private void startBrokers(int firstId, int count, Map<String, String> overrides,
+                              Function<BrokerSlot, Map<String, String>> perBroker) {
         if (firstId != brokers.size()) {
             throw new IllegalArgumentException("brokers start in id order; next id is " + brokers.size());
         }
@@ -75,8 +83,9 @@ final class TestCluster implements AutoCloseable {
             Map<String, String> config = new LinkedHashMap<>(overrides);
             config.put("broker.id", Integer.toString(id));
             config.put("zookeeper.connect", zooKeeper.connectString());
-            config.putAll(brokerOverrides.getOrDefault(id, Map.of()));
-            starting.add(CompletableFuture.supplyAsync(() -> BrokerProcess.start(config)));
+            int brokerId = id;
+            starting.add(CompletableFuture.supplyAsync(() -> BrokerProcess.start(config,
+                port -> perBroker.apply(new BrokerSlot(brokerId, port, zooKeeper.connectString())))));
         }
         try {
             for (CompletableFuture<BrokerProcess> f : starting) {
