@@ -59,6 +59,8 @@ public final class HaeryuServer implements AutoCloseable {
     private SocketServer socketServer;
     private ZkMetadataStore metadata;
     private List<String> advertised = List.of();
+    /** Set by {@link #kill()}: stop without handing leadership over first. */
+    private volatile boolean killed;
 
     public HaeryuServer(BrokerConfig config) {
         this.config = config;
@@ -172,7 +174,11 @@ public final class HaeryuServer implements AutoCloseable {
         election.start();
         closeables.push(election);
         if (config.getBoolean(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE)) {
-            closeables.push(() -> controlledShutdown(replicas));
+            closeables.push(() -> {
+                if (!killed) {
+                    controlledShutdown(replicas);
+                }
+            });
         }
     }
 
@@ -262,6 +268,16 @@ public final class HaeryuServer implements AutoCloseable {
 
     public BrokerConfig config() {
         return config;
+    }
+
+    /**
+     * Stops at once, skipping the controlled shutdown even when {@code controlled.shutdown.enable} is on: as for a
+     * killed broker process, the controller moves leadership only once it sees the broker gone. (In one JVM its
+     * ZooKeeper session ends with it, so that is at once rather than after {@code zookeeper.session.timeout.ms}.)
+     */
+    public void kill() {
+        killed = true;
+        close();
     }
 
     @Override
