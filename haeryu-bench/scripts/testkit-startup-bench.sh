@@ -3,10 +3,10 @@
 # trial is a fresh JVM (class loading and JIT warm-up are part of what a test suite pays) that starts the cluster,
 # creates a topic (1 partition, replicated to every broker), sends one record with acks=all and waits for the
 # acknowledgement, then measures heap and non-heap used after a full GC and the process's RSS with the cluster
-# still running (io.haeryu.bench.startup.*StartupTrial). Clusters: Haeryu with 1 and 3 brokers (one in-process
-# ZooKeeper), Kafka with 1 combined KRaft node and (KAFKA_3=1) 3 brokers + 1 controller. Rounds alternate the
-# clusters (Haeryu 1, Kafka 1, Haeryu 3, Kafka 3+1, next round ...); the table gives median, min and max per cluster
-# and the Kafka/Haeryu ratios of the medians, and goes to a results file.
+# still running (io.haeryu.bench.startup.*StartupTrial). Clusters: Haeryu's HaeryuCluster (haeryu-test) with 1 and
+# 3 brokers (one in-process ZooKeeper), Kafka with 1 combined KRaft node and (KAFKA_3=1) 3 brokers + 1 controller.
+# Rounds alternate the clusters (Haeryu 1, Kafka 1, Haeryu 3, Kafka 3+1, next round ...); the table gives median,
+# min and max per cluster and the Kafka/Haeryu ratios of the medians, and goes to a results file.
 #
 # Usage: haeryu-bench/scripts/testkit-startup-bench.sh
 # Environment:
@@ -16,10 +16,10 @@
 #   TRIAL_TIMEOUT=300            seconds before a trial is killed and the run fails
 #   RESULTS=file for the table (default haeryu-bench/results/testkit-startup-<date>.md)
 #   SKIP_BUILD=1                 do not build (needs haeryu-bench/target/{classes,lib,kafka-testkit-lib})
-# Classpaths: Haeryu's trials get haeryu-bench's classes and runtime dependencies (target/lib: the broker and
-# kafka-clients, no Kafka server jar); Kafka's get the test kit with its dependencies (target/kafka-testkit-lib)
-# and kafka-clients with its own dependencies from target/lib (no Haeryu jar). Neither has an SLF4J provider, so
-# both log nothing.
+# Classpaths: Haeryu's trials get haeryu-bench's classes and runtime dependencies (target/lib: haeryu-test, the
+# broker and kafka-clients, no Kafka server jar); Kafka's get the test kit with its dependencies
+# (target/kafka-testkit-lib) and kafka-clients with its own dependencies from target/lib (no Haeryu jar). Neither
+# has an SLF4J provider, so both log nothing.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -39,8 +39,8 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 bench=$root/haeryu-bench/target
 if [ -z "${SKIP_BUILD:-}" ]; then
-  log "building (mvn -B -q -DskipTests package -pl haeryu-bench -am)"
-  (cd "$root" && mvn -B -q -DskipTests package -pl haeryu-bench -am)
+  log "building (mvn -B -q -o -DskipTests package -pl haeryu-bench -am)"
+  (cd "$root" && mvn -B -q -o -DskipTests package -pl haeryu-bench -am)
 fi
 [ -f "$bench/classes/io/haeryu/bench/startup/StartupTrial.class" ] && [ -d "$bench/lib" ] &&
   [ -d "$bench/kafka-testkit-lib" ] || { echo "build missing: run without SKIP_BUILD" >&2; exit 1; }
@@ -97,15 +97,17 @@ cell() { # median (min-max) of metric $1 for cluster $2
 }
 med() { echo "${SAMPLES["$1|$2"]:-}" | median; }
 {
-  echo "## In-process test cluster start-up, Haeryu vs KafkaClusterTestKit ($(date -u +%Y-%m-%d), $(nproc) cores, $(uname -srm))"
+  echo "## In-process test cluster start-up, Haeryu vs KafkaClusterTestKit" \
+    "($(date -u +%Y-%m-%d), $(nproc) cores, $(uname -srm))"
   echo
   echo "$ROUNDS fresh JVMs per cluster ($(java -version 2>&1 | head -1), JVM options \`$JVM_OPTS\`), rounds alternating"
   echo "${order[*]}; load average (1, 5, 15 min) $load_before before, $load_after after."
   echo "Times in ms from main() to the event; median (min–max). first produce = cluster started, topic created,"
-  echo "one record acknowledged with acks=all; CPU = CPU time of the whole JVM by then; heap, non-heap after System.gc()"
-  echo "and RSS in MiB, with the cluster running."
+  echo "one record acknowledged with acks=all; CPU = CPU time of the whole JVM by then; heap, non-heap after"
+  echo "System.gc() and RSS in MiB, with the cluster running."
   echo
-  echo "| cluster | first produce (ms) | cluster started (ms) | CPU used (ms) | JVM age at ack (ms) | heap used (MiB) | non-heap (MiB) | RSS (MiB) | close (ms) |"
+  echo "| cluster | first produce (ms) | cluster started (ms) | CPU used (ms) | JVM age at ack (ms) |" \
+    "heap used (MiB) | non-heap (MiB) | RSS (MiB) | close (ms) |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for c in "${order[@]}"; do
     echo "| ${CLUSTER[$c]##*|} | $(cell first_produce_ms "$c") | $(cell start_ms "$c") | $(cell cpu_ms "$c") |" \
@@ -122,7 +124,8 @@ med() { echo "${SAMPLES["$1|$2"]:-}" | median; }
   for p in "${pairs[@]}"; do
     k=${p%|*}; h=${p#*|}
     echo "| $k / $h | $(ratio "$(med first_produce_ms "$k")" "$(med first_produce_ms "$h")") |" \
-      "$(ratio "$(med cpu_ms "$k")" "$(med cpu_ms "$h")") | $(ratio "$(med heap_used_mb "$k")" "$(med heap_used_mb "$h")") |" \
+      "$(ratio "$(med cpu_ms "$k")" "$(med cpu_ms "$h")") |" \
+      "$(ratio "$(med heap_used_mb "$k")" "$(med heap_used_mb "$h")") |" \
       "$(ratio "$(med rss_mb "$k")" "$(med rss_mb "$h")") |"
   done
   echo

@@ -74,8 +74,8 @@ final class StartupTrial {
             result = String.format("impl=%s brokers=%d start_ms=%d topic_ms=%d first_produce_ms=%d process_age_ms=%d"
                     + " cpu_ms=%d heap_used_mb=%.1f nonheap_used_mb=%.1f rss_mb=%.1f offset=%d",
                 name, brokers, ms(mainEnteredNanos, started), ms(mainEnteredNanos, topicCreated),
-                ms(mainEnteredNanos, produced), processAgeMs, cpuMs, memory.heapUsedMb, memory.nonHeapUsedMb, memory.rssMb,
-                acked.offset());
+                ms(mainEnteredNanos, produced), processAgeMs, cpuMs, memory.heapUsedMb, memory.nonHeapUsedMb,
+                memory.rssMb, acked.offset());
             closeStart = System.nanoTime();
         }
         System.out.println(result + " close_ms=" + ms(closeStart, System.nanoTime()));
