@@ -63,7 +63,7 @@ declare -A CLUSTER=(
 )
 order=(haeryu-1 kafka-1 haeryu-3)
 [ "$KAFKA_3" = 1 ] && order+=(kafka-3)
-metrics=(first_produce_ms cpu_ms process_age_ms start_ms heap_used_mb nonheap_used_mb rss_mb close_ms)
+metrics=(first_produce_ms cpu_ms classes_loaded process_age_ms start_ms heap_used_mb nonheap_used_mb rss_mb close_ms)
 
 declare -A SAMPLES # "metric|cluster" -> samples
 trial() {
@@ -103,15 +103,16 @@ med() { echo "${SAMPLES["$1|$2"]:-}" | median; }
   echo "$ROUNDS fresh JVMs per cluster ($(java -version 2>&1 | head -1), JVM options \`$JVM_OPTS\`), rounds alternating"
   echo "${order[*]}; load average (1, 5, 15 min) $load_before before, $load_after after."
   echo "Times in ms from main() to the event; median (min–max). first produce = cluster started, topic created,"
-  echo "one record acknowledged with acks=all; CPU = CPU time of the whole JVM by then; heap, non-heap after"
-  echo "System.gc() and RSS in MiB, with the cluster running."
+  echo "one record acknowledged with acks=all; CPU = CPU time of the whole JVM by then (all threads, user + system),"
+  echo "the steadier measure on a loaded machine; heap, non-heap after System.gc() and RSS in MiB, with the cluster"
+  echo "running."
   echo
-  echo "| cluster | first produce (ms) | cluster started (ms) | CPU used (ms) | JVM age at ack (ms) |" \
+  echo "| cluster | first produce (ms) | cluster started (ms) | CPU used (ms) | classes loaded | JVM age at ack (ms) |" \
     "heap used (MiB) | non-heap (MiB) | RSS (MiB) | close (ms) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for c in "${order[@]}"; do
     echo "| ${CLUSTER[$c]##*|} | $(cell first_produce_ms "$c") | $(cell start_ms "$c") | $(cell cpu_ms "$c") |" \
-      "$(cell process_age_ms "$c") | $(cell heap_used_mb "$c") | $(cell nonheap_used_mb "$c") | $(cell rss_mb "$c") |" \
+      "$(cell classes_loaded "$c") | $(cell process_age_ms "$c") | $(cell heap_used_mb "$c") | $(cell nonheap_used_mb "$c") | $(cell rss_mb "$c") |" \
       "$(cell close_ms "$c") |"
   done
   echo

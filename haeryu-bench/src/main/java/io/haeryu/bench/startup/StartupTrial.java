@@ -26,8 +26,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * replicated to every broker, send one record with {@code acks=all} and wait for its acknowledgement; then, with the
  * cluster still running, collect garbage and read the heap, non-heap and resident memory. Prints one line of
  * {@code key=value} pairs for the benchmark script: times in ms since {@code main} was entered, the age of the
- * process and the CPU time it had used (all threads, user + system) when the produce was acknowledged, memory in
- * MiB. On a shared, loaded machine the CPU time is the steadier measure of the work a start-up takes.
+ * process, the CPU time it had used (all threads, user + system) and the classes it had loaded when the produce
+ * was acknowledged, memory in MiB. On a shared, loaded machine the CPU time is the steadier measure of the work a start-up takes.
  *
  * <p>The clients (one {@code Admin}, one producer) run in the same JVM, as in a user's test; their memory is part of
  * the heap figure on both sides.
@@ -70,11 +70,12 @@ final class StartupTrial {
             ProcessHandle.Info process = ProcessHandle.current().info();
             long processAgeMs = Duration.between(process.startInstant().orElseThrow(), Instant.now()).toMillis();
             long cpuMs = process.totalCpuDuration().orElseThrow().toMillis();
+            long classes = ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
             Memory memory = Memory.measure();
             result = String.format("impl=%s brokers=%d start_ms=%d topic_ms=%d first_produce_ms=%d process_age_ms=%d"
-                    + " cpu_ms=%d heap_used_mb=%.1f nonheap_used_mb=%.1f rss_mb=%.1f offset=%d",
+                    + " cpu_ms=%d classes_loaded=%d heap_used_mb=%.1f nonheap_used_mb=%.1f rss_mb=%.1f offset=%d",
                 name, brokers, ms(mainEnteredNanos, started), ms(mainEnteredNanos, topicCreated),
-                ms(mainEnteredNanos, produced), processAgeMs, cpuMs, memory.heapUsedMb, memory.nonHeapUsedMb,
+                ms(mainEnteredNanos, produced), processAgeMs, cpuMs, classes, memory.heapUsedMb, memory.nonHeapUsedMb,
                 memory.rssMb, acked.offset());
             closeStart = System.nanoTime();
         }
