@@ -40,7 +40,7 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 bench=$root/haeryu-bench/target
 if [ -z "${SKIP_BUILD:-}" ]; then
   log "building (mvn -B -q -o -DskipTests package -pl haeryu-bench -am)"
-  (cd "$root" && mvn -B -q -o -DskipTests package -pl haeryu-bench -am)
+  (cd "$root" && mvn -B -q -o -DskipTests package -pl haeryu-bench -am) >&2
 fi
 [ -f "$bench/classes/io/haeryu/bench/startup/StartupTrial.class" ] && [ -d "$bench/lib" ] &&
   [ -d "$bench/kafka-testkit-lib" ] || { echo "build missing: run without SKIP_BUILD" >&2; exit 1; }
@@ -107,13 +107,13 @@ med() { echo "${SAMPLES["$1|$2"]:-}" | median; }
   echo "the steadier measure on a loaded machine; heap, non-heap after System.gc() and RSS in MiB, with the cluster"
   echo "running."
   echo
-  echo "| cluster | first produce (ms) | cluster started (ms) | CPU used (ms) | classes loaded | JVM age at ack (ms) |" \
-    "heap used (MiB) | non-heap (MiB) | RSS (MiB) | close (ms) |"
+  echo "| cluster | first produce (ms) | cluster started (ms) | CPU used (ms) | classes loaded |" \
+    "JVM age at ack (ms) | heap used (MiB) | non-heap (MiB) | RSS (MiB) | close (ms) |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for c in "${order[@]}"; do
     echo "| ${CLUSTER[$c]##*|} | $(cell first_produce_ms "$c") | $(cell start_ms "$c") | $(cell cpu_ms "$c") |" \
-      "$(cell classes_loaded "$c") | $(cell process_age_ms "$c") | $(cell heap_used_mb "$c") | $(cell nonheap_used_mb "$c") | $(cell rss_mb "$c") |" \
-      "$(cell close_ms "$c") |"
+      "$(cell classes_loaded "$c") | $(cell process_age_ms "$c") | $(cell heap_used_mb "$c") |" \
+      "$(cell nonheap_used_mb "$c") | $(cell rss_mb "$c") | $(cell close_ms "$c") |"
   done
   echo
   echo "Kafka/Haeryu ratios of the medians (target: first produce ≥ 5, heap ≥ 2):"

@@ -27,7 +27,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * cluster still running, collect garbage and read the heap, non-heap and resident memory. Prints one line of
  * {@code key=value} pairs for the benchmark script: times in ms since {@code main} was entered, the age of the
  * process, the CPU time it had used (all threads, user + system) and the classes it had loaded when the produce
- * was acknowledged, memory in MiB. On a shared, loaded machine the CPU time is the steadier measure of the work a start-up takes.
+ * was acknowledged, memory in MiB. On a shared, loaded machine the CPU time is the steadier measure of the work a
+ * start-up takes.
  *
  * <p>The clients (one {@code Admin}, one producer) run in the same JVM, as in a user's test; their memory is part of
  * the heap figure on both sides.
