@@ -55,6 +55,7 @@ public final class HaeryuServer implements AutoCloseable {
     private static final int GROUP_COORDINATOR_THREADS = 2;
 
     private final BrokerConfig config;
+    private final boolean internalTopicsOnFirstUse;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private SocketServer socketServer;
     private ZkMetadataStore metadata;
@@ -63,7 +64,17 @@ public final class HaeryuServer implements AutoCloseable {
     private volatile boolean killed;
 
     public HaeryuServer(BrokerConfig config) {
+        this(config, false);
+    }
+
+    /**
+     * @param internalTopicsOnFirstUse create {@code __consumer_offsets} only when a client first looks for a
+     *                                 coordinator (Kafka's behaviour; for short-lived test brokers), not ahead of
+     *                                 the first consumer at start-up
+     */
+    public HaeryuServer(BrokerConfig config, boolean internalTopicsOnFirstUse) {
         this.config = config;
+        this.internalTopicsOnFirstUse = internalTopicsOnFirstUse;
     }
 
     /** Starts everything; on failure, stops what was started and rethrows. */
@@ -167,7 +178,7 @@ public final class HaeryuServer implements AutoCloseable {
         // by then, so the controller no longer counts on it as the leader it was.
         // After registration too, so the broker counts itself when deciding whether __consumer_offsets can be
         // created; before the replica manager takes leadership up, so the coordinator hears of all of it.
-        offsetsTopic.attach(groups);
+        offsetsTopic.attach(groups, !internalTopicsOnFirstUse);
         metadata.addListener(replicas::onMetadataChange);
         replicas.onMetadataChange(MetadataImage.EMPTY, metadata.image());
         controller.start();

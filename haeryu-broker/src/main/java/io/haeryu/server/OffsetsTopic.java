@@ -74,14 +74,17 @@ final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, ReplicaM
         this.blockingExecutor = blockingExecutor;
     }
 
-    /** Starts passing leadership changes to {@code coordinator}; call before the replica manager takes any up. */
-    void attach(GroupCoordinator coordinator) {
+    /**
+     * Starts passing leadership changes to {@code coordinator}; call before the replica manager takes any up.
+     * With {@code createAhead} false the topic is created only on the first FindCoordinator, as Kafka does.
+     */
+    void attach(GroupCoordinator coordinator, boolean createAhead) {
         this.coordinator = coordinator;
         replicas.addLeadershipListener(this);
         MetadataImage image = metadata.image();
         // Created ahead of the first consumer, which would otherwise wait for it, once the cluster is big enough
         // for the configured replication factor (else on a later FindCoordinator, once it is).
-        if (image.topic(NAME).isEmpty()) {
+        if (createAhead && image.topic(NAME).isEmpty()) {
             createWhenEnoughBrokers(image);
         }
     }

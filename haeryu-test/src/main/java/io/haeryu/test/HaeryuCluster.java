@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +18,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -188,7 +187,7 @@ public final class HaeryuCluster implements AutoCloseable {
             if (running.containsKey(id)) {
                 throw new IllegalStateException("Broker " + id + " is already running");
             }
-            server = new HaeryuServer(new BrokerConfig(brokerConfig(id)));
+            server = new HaeryuServer(new BrokerConfig(brokerConfig(id)), true);
         }
         try {
             server.start();
@@ -282,10 +281,8 @@ public final class HaeryuCluster implements AutoCloseable {
     }
 
     private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            Utils.delete(dir.toFile());
         } catch (IOException e) {
             log.warn("Could not delete the test cluster's data in {}", dir, e);
         }

@@ -90,7 +90,7 @@ public final class HaeryuExtension implements BeforeAllCallback, BeforeEachCallb
             return;
         }
         HaeryuCluster cluster = HaeryuCluster.start(options(context));
-        context.getStore(NAMESPACE).put(CLUSTER, new Running(cluster));
+        context.getStore(NAMESPACE).put(CLUSTER, new ClosedWithContext(cluster));
         current = cluster;
     }
 
@@ -141,8 +141,8 @@ public final class HaeryuExtension implements BeforeAllCallback, BeforeEachCallb
 
     /** The cluster of this context or the nearest enclosing one (stores look up their parents). */
     private static HaeryuCluster find(ExtensionContext context) {
-        Running running = context.getStore(NAMESPACE).get(CLUSTER, Running.class);
-        return running == null ? null : running.cluster;
+        ClosedWithContext running = context.getStore(NAMESPACE).get(CLUSTER, ClosedWithContext.class);
+        return running == null ? null : (HaeryuCluster) running.resource();
     }
 
     @Override
@@ -169,19 +169,25 @@ public final class HaeryuExtension implements BeforeAllCallback, BeforeEachCallb
         ExtensionContext.Store store = context.getStore(NAMESPACE);
         if (type == Admin.class) {
             Admin admin = cluster.admin();
-            store.put(new Object(), (ExtensionContext.Store.CloseableResource) admin::close);
+            store.put(new Object(), new ClosedWithContext(admin));
             return admin;
         }
         HaeryuTestClients clients = cluster.clients();
-        store.put(new Object(), (ExtensionContext.Store.CloseableResource) clients::close);
+        store.put(new Object(), new ClosedWithContext(clients));
         return clients;
     }
 
-    /** Closes the cluster when its context ends. */
-    private record Running(HaeryuCluster cluster) implements ExtensionContext.Store.CloseableResource {
+    /**
+     * Closed by JUnit when the context holding it ends: JUnit from 5.13 closes {@link AutoCloseable} store values,
+     * older versions {@code CloseableResource} ones (deprecated since 5.13, still honoured); this is both, and JUnit
+     * closes it once.
+     */
+    @SuppressWarnings("deprecation")
+    private record ClosedWithContext(AutoCloseable resource)
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
-        public void close() {
-            cluster.close();
+        public void close() throws Exception {
+            resource.close();
         }
     }
 }

@@ -5,11 +5,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -78,7 +81,7 @@ public final class HaeryuTestClients implements AutoCloseable {
      */
     public void createTopics(Collection<TopicSpec> topics, Duration timeout) {
         List<NewTopic> newTopics = topics.stream().map(t -> new NewTopic(t.name(),
-            java.util.Optional.of(t.partitions()), java.util.Optional.of(t.replicationFactor())).configs(t.configs()))
+            Optional.of(t.partitions()), Optional.of(t.replicationFactor())).configs(t.configs()))
             .toList();
         get(admin.createTopics(newTopics).all(), timeout, "creating topics " + names(topics));
         Set<String> names = topics.stream().map(TopicSpec::name).collect(Collectors.toSet());
@@ -106,7 +109,7 @@ public final class HaeryuTestClients implements AutoCloseable {
                 return false;
             }
             throw new KafkaException("Describing topics " + names + " failed", e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -162,11 +165,11 @@ public final class HaeryuTestClients implements AutoCloseable {
     public List<RecordMetadata> produce(String topic, List<Map.Entry<String, String>> records) {
         List<RecordMetadata> written = new ArrayList<>();
         try (KafkaProducer<String, String> producer = producer()) {
-            List<java.util.concurrent.Future<RecordMetadata>> sends = new ArrayList<>();
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
             for (Map.Entry<String, String> r : records) {
                 sends.add(producer.send(new ProducerRecord<>(topic, r.getKey(), r.getValue())));
             }
-            for (java.util.concurrent.Future<RecordMetadata> send : sends) {
+            for (Future<RecordMetadata> send : sends) {
                 written.add(get(send, DEFAULT_TIMEOUT, "producing to " + topic));
             }
         }
@@ -228,7 +231,7 @@ public final class HaeryuTestClients implements AutoCloseable {
             try {
                 last[0] = admin.describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId)
                     .get(5, TimeUnit.SECONDS);
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 return false; // coordinator not loaded or moving: ask again
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -263,12 +266,12 @@ public final class HaeryuTestClients implements AutoCloseable {
         return System.nanoTime() + timeout.toNanos();
     }
 
-    private static <T> T get(java.util.concurrent.Future<T> future, Duration timeout, String what) {
+    private static <T> T get(Future<T> future, Duration timeout, String what) {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new KafkaException(what + " failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new AssertionError("Timed out " + what);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -10,7 +10,10 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-/** Three in-process brokers: a killed leader's records stay readable and the broker comes back on restart. */
+/**
+ * Three in-process brokers: a killed leader's records stay readable, the broker comes back on its port and data,
+ * and a gracefully restarted leader rejoins too.
+ */
 class HaeryuClusterFailoverTest {
 
     @Test
@@ -37,6 +40,12 @@ class HaeryuClusterFailoverTest {
             cluster.startBroker(leader);
             await().atMost(Duration.ofSeconds(30)).until(() -> isr(cluster).contains(leader));
             assertThat(cluster.runningBrokers()).containsExactly(0, 1, 2);
+
+            // A graceful restart of the current leader: controlled shutdown hands leadership over first.
+            int second = clients.leader("payments", 0);
+            cluster.restartBroker(second);
+            assertThat(clients.consume("payments", 20, Duration.ofSeconds(30))).hasSize(20);
+            await().atMost(Duration.ofSeconds(30)).until(() -> isr(cluster).contains(second));
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.config.ConfigException;
@@ -60,6 +61,21 @@ class HaeryuClusterTest {
                 ConsumerGroupDescription group = clients.awaitGroupStable("readers", 1, Duration.ofSeconds(20));
                 assertThat(group.members().iterator().next().assignment().topicPartitions()).hasSize(2);
             }
+        }
+    }
+
+    @Test
+    void consumerOffsetsTopicIsCreatedOnlyWhenAGroupFirstNeedsIt() throws Exception {
+        try (HaeryuCluster cluster = HaeryuCluster.start(HaeryuClusterOptions.builder().topic("t", 1, 1).build());
+             HaeryuTestClients clients = cluster.clients()) {
+            ListTopicsOptions withInternal = new ListTopicsOptions().listInternal(true);
+            assertThat(clients.admin().listTopics(withInternal).names().get()).containsExactly("t");
+            try (KafkaConsumer<String, String> consumer = clients.consumer("first-group")) {
+                consumer.subscribe(List.of("t"));
+                clients.produce("t", 1);
+                assertThat(HaeryuTestClients.consume(consumer, 1, Duration.ofSeconds(20))).hasSize(1);
+            }
+            assertThat(clients.admin().listTopics(withInternal).names().get()).contains("__consumer_offsets");
         }
     }
 

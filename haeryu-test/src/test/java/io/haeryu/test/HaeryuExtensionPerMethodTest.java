@@ -20,7 +20,6 @@ class HaeryuExtensionPerMethodTest {
     @RepeatedTest(2)
     void everyTestStartsFromAnEmptyCluster(Admin admin) throws Exception {
         assertThat(admin.listTopics().names().get()).doesNotContain("left-behind");
-        new HaeryuTestClients(haeryu.cluster().bootstrapServers()).close();
         try (HaeryuTestClients clients = haeryu.cluster().clients()) {
             clients.createTopic("left-behind", 1, 1);
         }
