@@ -120,10 +120,9 @@ run_rounds() {
   done
 }
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "n/a";
-  else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
-fmt() { awk -v x="$1" 'BEGIN { if (x == "n/a") print x; else if (x >= 1000) printf "%.0f\n", x; else printf "%.1f\n", x }'; }
+# median, ratio, fmt
+# shellcheck source=stats.sh
+. "$(dirname "${BASH_SOURCE[0]}")/stats.sh"
 
 # The markdown results table, a row per "key|label|better" argument (medians and the Haeryu/Kafka ratio), then the
 # raw samples of those keys.
