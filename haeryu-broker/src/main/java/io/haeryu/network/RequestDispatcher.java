@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -76,6 +77,12 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
     /** Requests not yet handed to a handler thread, in arrival order (event-loop confined, as all fields here). */
     private final ArrayDeque<Handling> toHandle = new ArrayDeque<>();
+    /**
+     * Frames that arrived after this connection stopped reading (the rest of one socket read, or all a peer sent
+     * before closing): dispatched in order once there is room again, or once the peer has gone, so a request the
+     * broker read is never dropped (an acks=0 producer closes right after its last send).
+     */
+    private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     /** A request of this connection is queued or running on a handler thread. */
     private boolean handling;
     /** The request queue was full: waiting for the pool's call-back. */
@@ -101,6 +108,16 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
+        if (!held.isEmpty() || !hasRoom()) {
+            held.add(frame);
+            return;
+        }
+        dispatchFrame(frame);
+        handleNext();
+        updateReading();
+    }
+
+    private void dispatchFrame(ByteBuf frame) {
         boolean queuedFrame = false;
         try {
             queuedFrame = dispatch(ctx, frame);
@@ -109,8 +126,15 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                 frame.release();
             }
         }
-        handleNext();
-        updateReading();
+    }
+
+    /**
+     * Room for another request: few enough unanswered ones, queue space, and a writable socket (a closed one
+     * writes nothing, so only the first two count for it).
+     */
+    private boolean hasRoom() {
+        Channel channel = ctx.channel();
+        return inFlight.size() < MAX_IN_FLIGHT && !waitingForQueue && (channel.isWritable() || !channel.isActive());
     }
 
     @Override
@@ -168,7 +192,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
      * handled; requests of {@link NetworkThreadApis} run right here when it is their turn.
      */
     private void handleNext() {
-        while (!handling && !waitingForQueue && !toHandle.isEmpty() && ctx.channel().isActive()) {
+        while (!handling && !waitingForQueue && !toHandle.isEmpty()) {
             Handling next = toHandle.peek();
             if (NetworkThreadApis.handledOnNetworkThread(next.pending.header.apiKey())) {
                 toHandle.poll();
@@ -177,7 +201,15 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                 continue;
             }
             handling = true;
-            if (!handlers.offerRequest(() -> handleOnPool(next), this::queueHasSpace)) {
+            boolean offered;
+            try {
+                offered = handlers.offerRequest(() -> handleOnPool(next), this::queueHasSpace);
+            } catch (RejectedExecutionException e) {
+                handling = false; // the broker is stopping: nothing more is handled
+                clearQueues();
+                return;
+            }
+            if (!offered) {
                 handling = false;
                 waitingForQueue = true;
                 return;
@@ -241,10 +273,17 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Reads while this connection has room: few enough unanswered requests, a writable socket, queue space. */
+    /**
+     * Dispatches held frames while there is room, then reads while this connection has room: few enough
+     * unanswered requests, a writable socket, queue space.
+     */
     private void updateReading() {
+        while (!held.isEmpty() && hasRoom()) {
+            dispatchFrame(held.poll());
+            handleNext();
+        }
         Channel channel = ctx.channel();
-        boolean read = inFlight.size() < MAX_IN_FLIGHT && channel.isWritable() && !waitingForQueue;
+        boolean read = held.isEmpty() && hasRoom();
         if (channel.config().isAutoRead() != read) {
             channel.config().setAutoRead(read);
         }
@@ -338,12 +377,19 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        clearQueues();
+        // Requests already read are still handled, as Kafka's handlers process what its network threads queued (an
+        // acks=0 producer closes its connection right after its last send); only their answers are dropped.
+        handleNext();
+        updateReading();
         super.channelInactive(ctx);
     }
 
     private void clearQueues() {
         inFlight.clear();
+        for (ByteBuf frame : held) {
+            frame.release();
+        }
+        held.clear();
         for (Handling h : toHandle) {
             h.frame.release();
         }

@@ -16,7 +16,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -32,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * Accepts client connections on every configured listener. Uses epoll where the native transport loads (Linux),
  * NIO elsewhere. The event-loop threads ({@code num.network.threads}) read requests and write responses; the
  * handlers run on the {@link RequestHandlerPool}, one request of a connection at a time and in arrival order
- * (which idempotent producers rely on). A {@link FlowControlHandler} holds the frames of a read that arrive after
- * a connection stopped reading, so its back-pressure takes effect at once.
+ * (which idempotent producers rely on). The {@link RequestDispatcher} holds the frames of a read that arrive after
+ * a connection stopped reading, so its back-pressure takes effect at once, and handles them even if the peer
+ * closes meanwhile.
  *
  * <p>As Kafka's {@code SocketServer}, start-up is two steps: {@link #start} binds every listener (so the broker can
  * register the ports it really got) but accepts nothing; {@link #enableRequestProcessing} starts accepting once the
@@ -92,7 +92,6 @@ public final class SocketServer implements AutoCloseable {
                         String id = listener.name() + "-" + connectionIds.incrementAndGet();
                         ch.pipeline()
                             .addLast("frames", new KafkaFrameDecoder(settings.maxRequestBytes()))
-                            .addLast("flow-control", new FlowControlHandler())
                             .addLast("requests", new RequestDispatcher(apis, handlers, listener.name(), id));
                     }
                 });

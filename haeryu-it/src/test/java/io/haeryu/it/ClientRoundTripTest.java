@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,14 +27,21 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -97,6 +106,46 @@ class ClientRoundTripTest {
         List<String> values = values(Clients.readAll(broker.bootstrap(), Clients.partitions(topic, 3),
                 Duration.ofSeconds(60)));
         assertThat(values).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 100).mapToObj(i -> "v" + i).toList());
+    }
+
+    /**
+     * An acks=0 producer closes its connection right after its last send; the broker still appends what it had
+     * read (Kafka's handlers process what the network thread queued), so nothing sent before the close is lost.
+     */
+    @Test
+    void acksZeroRequestsPipelinedBeforeACloseAreAllAppended() throws Exception {
+        String topic = newTopic("acks0-close", 1);
+        int requests = 200;
+        try (RawConnection c = new RawConnection(broker.bootstrap())) {
+            short version = c.negotiatedVersion(ApiKeys.PRODUCE, (short) 9);
+            ByteArrayOutputStream frames = new ByteArrayOutputStream();
+            for (int i = 0; i < requests; i++) {
+                MemoryRecords records = MemoryRecords
+                    .withRecords(Compression.NONE,
+                        new SimpleRecord(("v" + i).getBytes(StandardCharsets.UTF_8)));
+                ProduceRequestData data =
+                    new ProduceRequestData().setAcks((short) 0).setTimeoutMs(15_000)
+                        .setTopicData(new ProduceRequestData.TopicProduceDataCollection(
+                            List.of(new ProduceRequestData.TopicProduceData()
+                                .setName(topic).setPartitionData(List.of(
+                                    new ProduceRequestData.PartitionProduceData()
+                                        .setIndex(0).setRecords(records)))).iterator()));
+                ProduceRequest request =
+                    new ProduceRequest.Builder(version, version, data).build(version);
+                ByteBuffer body = request.serializeWithHeader(new RequestHeader(
+                    ApiKeys.PRODUCE, version, "acks0-closer", c.nextCorrelationId()));
+                frames.write(ByteBuffer.allocate(4).putInt(body.remaining()).array());
+                byte[] bytes = new byte[body.remaining()];
+                body.get(bytes);
+                frames.write(bytes);
+            }
+            c.sendRaw(frames.toByteArray()); // every request in one write, then the close right away
+        }
+        TopicPartition tp = new TopicPartition(topic, 0);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(broker.admin()
+            .listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset()).isEqualTo(requests));
+        assertThat(values(Clients.readAll(broker.bootstrap(), List.of(tp), Duration.ofSeconds(30))))
+            .containsExactlyElementsOf(IntStream.range(0, requests).mapToObj(i -> "v" + i).toList());
     }
 
     @Test
