@@ -22,7 +22,6 @@ import io.haeryu.network.SocketServer;
 import io.haeryu.protocol.ApiRegistry;
 import io.haeryu.protocol.BrokerApis;
 import io.haeryu.protocol.group.GroupApis;
-import io.haeryu.replication.FetchPurgatory;
 import io.haeryu.replication.LogDirFailureHandler;
 import io.haeryu.replication.ReplicaManager;
 import io.haeryu.txn.ProducerIdManager;
@@ -117,10 +116,9 @@ public final class HaeryuServer implements AutoCloseable {
         metadata.start();
         closeables.push(metadata);
 
-        FetchPurgatory purgatory = new FetchPurgatory(scheduler);
         PartitionStateZk partitionStates = new PartitionStateZk(metadata);
-        ReplicaManager replicas = new ReplicaManager(config.brokerId(), config, logManager, purgatory, scheduler,
-            partitionStates, id -> metadata.image().broker(id));
+        ReplicaManager replicas = new ReplicaManager(config.brokerId(), config, logManager, scheduler, blocking,
+            metadata::image, partitionStates, id -> metadata.image().broker(id));
         replicas.start();
         closeables.push(replicas);
 
