@@ -18,12 +18,9 @@ public final class BrokerApis {
     private BrokerApis() {
     }
 
-    /**
-     * What the core handlers need from the broker: {@code blockingExecutor} runs ZooKeeper writes and waits,
-     * {@code requestHandlers} the work that completes a delayed request (a delayed fetch reading the log).
-     */
+    /** What the core handlers need from the broker: {@code blockingExecutor} runs ZooKeeper writes and waits. */
     public record Services(BrokerConfig config, ZkMetadataStore metadata, TopicService topics, ReplicaManager replicas,
-                           ProducerIdManager producerIds, Executor blockingExecutor, Executor requestHandlers) {
+                           ProducerIdManager producerIds, Executor blockingExecutor) {
 
         int brokerId() {
             return config.brokerId();
@@ -43,7 +40,7 @@ public final class BrokerApis {
         registry.register(ApiKeys.METADATA, 0, 13,
             new MetadataHandler(s.brokerId(), s.metadata(), s.topics(), s.config().autoCreateTopicsEnable(), s.blockingExecutor()));
         registry.register(ApiKeys.PRODUCE, 0, 13, new ProduceHandler(s.metadata(), s.replicas()));
-        registry.register(ApiKeys.FETCH, 4, 18, new FetchHandler(s.metadata(), s.replicas(), s.requestHandlers()));
+        registry.register(ApiKeys.FETCH, 4, 18, new FetchHandler(s.metadata(), s.replicas()));
         registry.register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(s.metadata(), s.replicas()));
         registry.register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(s.metadata(), s.replicas()));
         registry.register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(s.producerIds(), s.blockingExecutor()));

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownLeaderEpochException;
@@ -103,6 +104,22 @@ public final class Partition {
 
     public int leaderId() {
         return leaderId;
+    }
+
+    /** A client's view of the leader epoch against ours (-1: not said): older is fenced, newer is not known yet. */
+    public void checkLeaderEpoch(int clientEpoch) {
+        if (clientEpoch < 0) {
+            return;
+        }
+        int ours = leaderEpoch;
+        if (clientEpoch < ours) {
+            throw new FencedLeaderEpochException("Leader epoch " + clientEpoch + " of " + topicPartition
+                + " is older than the current " + ours);
+        }
+        if (clientEpoch > ours) {
+            throw new UnknownLeaderEpochException("Leader epoch " + clientEpoch + " of " + topicPartition
+                + " is newer than the current " + ours);
+        }
     }
 
     public boolean isLeader() {

@@ -7,11 +7,17 @@ import io.haeryu.cluster.PartitionStateZk;
 import io.haeryu.cluster.TopicInfo;
 import io.haeryu.config.BrokerConfig;
 import io.haeryu.config.TopicConfigs;
+import io.haeryu.log.LeaderEpochFileCache;
+import io.haeryu.log.LogAppendInfo;
 import io.haeryu.log.LogConfig;
 import io.haeryu.log.LogManager;
+import io.haeryu.log.LogReadInfo;
 import io.haeryu.log.PartitionLog;
+import io.haeryu.log.RecordValidationException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,16 +25,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
-import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * change makes this broker leader or follower of each partition it is a replica of (a follower fetches from the
  * leader through a {@link ReplicaFetcher}), and when metadata says a topic is gone (or was recreated under a new
  * id) its local logs are deleted.
+ *
+ * <p>The one way to a partition's data, as Kafka's ReplicaManager: {@link #appendRecords} (producers, coordinators)
+ * and {@link #fetch} (consumers, followers: a follower's fetch moves its replica state, which moves the high watermark
+ * and the ISR). What cannot be answered at once (acks=all, fetch min.bytes, DeleteRecords) waits as a
+ * {@link DelayedOperation} in one {@link DelayedOperationPurgatory} keyed by partition, checked whenever a partition
+ * changes (append, high or low watermark move, leadership or hosting change).
  */
 public final class ReplicaManager implements AutoCloseable {
 
@@ -52,9 +69,10 @@ public final class ReplicaManager implements AutoCloseable {
     private final int brokerId;
     private final BrokerConfig config;
     private final LogManager logManager;
-    private final FetchPurgatory fetchPurgatory;
     private final ScheduledExecutorService scheduler;
-    private final DelayedProduce delayedProduce;
+    private final Executor delayedReads;
+    private final Supplier<MetadataImage> image;
+    private final DelayedOperationPurgatory<TopicPartition> purgatory;
     private final IsrManager isrManager;
     private final ReplicaFetcherManager fetchers;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
@@ -62,8 +80,7 @@ public final class ReplicaManager implements AutoCloseable {
     private final Partition.Events events = new Partition.Events() {
         @Override
         public void highWatermarkAdvanced(Partition partition) {
-            delayedProduce.check(partition);
-            fetchPurgatory.dataArrived(partition.topicPartition());
+            purgatory.checkAndComplete(partition.topicPartition());
         }
 
         @Override
@@ -73,18 +90,24 @@ public final class ReplicaManager implements AutoCloseable {
 
         @Override
         public void lowWatermarkAdvanced(Partition partition) {
-            fetchPurgatory.dataArrived(partition.topicPartition());
+            purgatory.checkAndComplete(partition.topicPartition());
         }
     };
 
-    public ReplicaManager(int brokerId, BrokerConfig config, LogManager logManager, FetchPurgatory fetchPurgatory,
-                          ScheduledExecutorService scheduler, PartitionStateZk partitionStates,
+    /**
+     * @param scheduler runs the ISR checks and expires delayed operations
+     * @param delayedReads reads the logs again for fetches woken in the purgatory (off the thread that woke them)
+     * @param image the current cluster metadata, where appends and fetches find their topics
+     */
+    public ReplicaManager(int brokerId, BrokerConfig config, LogManager logManager, ScheduledExecutorService scheduler,
+                          Executor delayedReads, Supplier<MetadataImage> image, PartitionStateZk partitionStates,
                           IntFunction<Optional<BrokerRegistration>> brokers) {
         this.brokerId = brokerId;
         this.config = config;
         this.logManager = logManager;
-        this.fetchPurgatory = fetchPurgatory;
-        this.delayedProduce = new DelayedProduce(scheduler);
+        this.delayedReads = delayedReads;
+        this.image = image;
+        this.purgatory = new DelayedOperationPurgatory<>(scheduler);
         this.isrManager = new IsrManager(brokerId, partitionStates, config.getLong(BrokerConfig.REPLICA_LAG_TIME_MAX_MS));
         this.fetchers = new ReplicaFetcherManager(brokerId, brokers, new ReplicaFetcher.Settings(
             config.getInt(BrokerConfig.REPLICA_FETCH_WAIT_MAX_MS), config.getInt(BrokerConfig.REPLICA_FETCH_MAX_BYTES),
@@ -96,14 +119,6 @@ public final class ReplicaManager implements AutoCloseable {
     /** Starts the periodic ISR checks. */
     public void start() {
         isrManager.start(scheduler, partitions::values);
-    }
-
-    public FetchPurgatory fetchPurgatory() {
-        return fetchPurgatory;
-    }
-
-    public DelayedProduce delayedProduce() {
-        return delayedProduce;
     }
 
     public void addLeadershipListener(LeadershipListener listener) {
@@ -147,44 +162,206 @@ public final class ReplicaManager implements AutoCloseable {
     /**
      * Completes once the partition's low watermark (see {@link Partition#lowWatermark}) reaches {@code offset}, as
      * Kafka's DeleteRecords waits for the replicas; with NotLeaderOrFollowerException if this broker stops leading,
-     * with a TimeoutException after {@code timeoutMs}. Waits in the fetch purgatory, woken by the partition's
-     * changes.
+     * with KafkaStorageException if its log dir fails, with a TimeoutException after {@code timeoutMs}.
      */
     public CompletableFuture<Long> awaitLowWatermark(Partition partition, long offset, long timeoutMs) {
         CompletableFuture<Long> reached = new CompletableFuture<>();
-        watchLowWatermark(partition, offset, System.nanoTime() + timeoutMs * 1_000_000L, reached);
+        purgatory.tryCompleteElseWatch(new DelayedDeleteRecords(timeoutMs, partition, offset, this, reached),
+            List.of(partition.topicPartition()));
         return reached;
     }
 
-    private void watchLowWatermark(Partition partition, long offset, long deadlineNanos, CompletableFuture<Long> reached) {
-        try {
-            long low = partition.lowWatermark();
-            if (low >= offset) {
-                reached.complete(low);
-                return;
+    /**
+     * Appends each partition's records on its leader (Kafka's ReplicaManager.appendRecords): each partition succeeds
+     * or fails on its own, a batch refused for some of its records names them (KIP-467), and only a coordinator may
+     * write to an internal topic (INVALID_TOPIC_EXCEPTION for a client). With {@code requiredAcks} -1 the future
+     * completes once the ISR has every partition's records, or after {@code timeoutMs} (see {@link DelayedProduce});
+     * otherwise at once.
+     */
+    public CompletableFuture<Map<TopicPartition, PartitionAppendResult>> appendRecords(
+            Map<TopicPartition, MemoryRecords> records, AppendOrigin origin, short requiredAcks, long timeoutMs) {
+        if (origin == AppendOrigin.REPLICATION) {
+            throw new IllegalArgumentException("Followers append through their fetcher, not appendRecords");
+        }
+        MetadataImage current = image.get();
+        Map<TopicPartition, PartitionAppendResult> results = new LinkedHashMap<>();
+        List<DelayedProduce.PartitionWait> waits = new ArrayList<>();
+        for (Map.Entry<TopicPartition, MemoryRecords> entry : records.entrySet()) {
+            TopicPartition tp = entry.getKey();
+            try {
+                if (origin == AppendOrigin.CLIENT && Topic.isInternal(tp.topic())) {
+                    throw new InvalidTopicException("Cannot append to internal topic " + tp.topic());
+                }
+                TopicInfo topic = topic(current, tp);
+                Partition partition = leaderPartition(topic, tp.partition());
+                int minInsyncReplicas = minInsyncReplicas(topic);
+                LogAppendInfo info = partition.appendAsLeader(entry.getValue(), requiredAcks, minInsyncReplicas);
+                results.put(tp, new PartitionAppendResult(info.firstOffset(), info.logAppendTime(),
+                    info.logStartOffset(), Errors.NONE, null, List.of()));
+                if (!info.duplicate()) {
+                    purgatory.checkAndComplete(tp); // parked fetches see the new records
+                }
+                if (requiredAcks == -1) {
+                    // A retried duplicate waits too: its original may not have reached the ISR yet.
+                    waits.add(new DelayedProduce.PartitionWait(partition, info.lastOffset() + 1, minInsyncReplicas));
+                }
+            } catch (RuntimeException e) {
+                Errors error = Errors.forException(e);
+                if (error == Errors.UNKNOWN_SERVER_ERROR) {
+                    log.error("Append to {} failed", tp, e);
+                }
+                List<PartitionAppendResult.RecordError> recordErrors = e instanceof RecordValidationException invalid
+                    ? invalid.recordErrors().stream()
+                        .map(r -> new PartitionAppendResult.RecordError(r.batchIndex(), r.message())).toList()
+                    : List.of();
+                results.put(tp, PartitionAppendResult.failed(error, e.getMessage(), recordErrors));
             }
-        } catch (RuntimeException e) {
-            reached.completeExceptionally(e);
-            return;
         }
-        long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000L;
-        if (remainingMs <= 0) {
-            reached.completeExceptionally(new TimeoutException("The replicas of " + partition.topicPartition()
-                + " did not reach log start offset " + offset + " in time"));
-            return;
+        CompletableFuture<Map<TopicPartition, PartitionAppendResult>> response = new CompletableFuture<>();
+        if (waits.isEmpty()) {
+            response.complete(results);
+        } else {
+            DelayedProduce produce = new DelayedProduce(timeoutMs, waits, results, logManager::isOfflineLog, response);
+            purgatory.tryCompleteElseWatch(produce, produce.keys());
         }
-        fetchPurgatory.await(List.of(partition.topicPartition()), remainingMs,
-            () -> lowWatermarkDecided(partition, offset),
-            () -> watchLowWatermark(partition, offset, deadlineNanos, reached));
+        return response;
     }
 
-    /** True if the wait is over: the low watermark reached the offset, or this broker no longer leads. */
-    private static boolean lowWatermarkDecided(Partition partition, long offset) {
-        try {
-            return partition.lowWatermark() >= offset;
-        } catch (RuntimeException e) {
-            return true;
+    /**
+     * Reads each partition on its leader (Kafka's ReplicaManager.fetchMessages): a consumer up to the high watermark,
+     * a follower up to the log end after recording its fetch offset (which moves the high watermark and the ISR),
+     * or, if its last fetched epoch ended earlier here, the epoch to truncate to; always at least one whole batch so
+     * fetchers make progress. With less than {@code minBytes} read, no error and {@code maxWaitMs} > 0 the future
+     * completes when enough has arrived or the wait is over (see {@link DelayedFetch}). Results are in the order of
+     * {@code params.partitions()}.
+     */
+    public CompletableFuture<List<FetchPartitionResult>> fetch(FetchParams params) {
+        ReadPass first = readFromLocalLogs(params);
+        if (first.bytes() >= params.minBytes() || params.maxWaitMs() <= 0 || first.anyError()
+            || first.bounds().isEmpty()) {
+            return CompletableFuture.completedFuture(first.results());
         }
+        CompletableFuture<List<FetchPartitionResult>> response = new CompletableFuture<>();
+        park(params, first, System.nanoTime() + params.maxWaitMs() * 1_000_000L, response);
+        return response;
+    }
+
+    /** One read over the requested partitions. */
+    private record ReadPass(List<FetchPartitionResult> results, long bytes, boolean anyError,
+                            List<DelayedFetch.ReadBound> bounds) {
+
+        List<TopicPartition> keys() {
+            return bounds.stream().map(b -> b.partition().topicPartition()).toList();
+        }
+    }
+
+    private void park(FetchParams params, ReadPass previous, long deadlineNanos,
+                      CompletableFuture<List<FetchPartitionResult>> response) {
+        long waitMs = Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000L);
+        DelayedFetch fetch = new DelayedFetch(waitMs, previous.bounds(), params.fromFollower(), this,
+            expired -> delayedReads.execute(() -> {
+                try {
+                    ReadPass pass = readFromLocalLogs(params);
+                    if (expired || System.nanoTime() >= deadlineNanos || pass.bytes() >= params.minBytes()
+                        || pass.anyError()) {
+                        response.complete(pass.results());
+                    } else {
+                        park(params, pass, deadlineNanos, response);
+                    }
+                } catch (RuntimeException e) {
+                    response.completeExceptionally(e);
+                }
+            }));
+        purgatory.tryCompleteElseWatch(fetch, previous.keys());
+    }
+
+    private ReadPass readFromLocalLogs(FetchParams params) {
+        boolean fromFollower = params.fromFollower();
+        MetadataImage current = image.get();
+        List<FetchPartitionResult> results = new ArrayList<>();
+        List<DelayedFetch.ReadBound> bounds = new ArrayList<>();
+        long remaining = params.maxBytes();
+        long bytes = 0;
+        boolean anyError = false;
+        for (FetchParams.PartitionFetch p : params.partitions()) {
+            try {
+                Partition partition = leaderPartition(topic(current, p.topicPartition()), p.topicPartition().partition());
+                partition.checkLeaderEpoch(p.currentLeaderEpoch());
+                if (fromFollower) {
+                    // Before anything is read or recorded: only this partition's followers fetch as replicas.
+                    partition.ensureFollower(params.replicaId(), p.currentLeaderEpoch() >= 0);
+                }
+                int epochAtRead = partition.leaderEpoch();
+                long limitAtRead = DelayedFetch.readLimit(partition, fromFollower);
+                int limit = (int) Math.min(p.maxBytes(), Math.max(0, remaining));
+                LogReadInfo info;
+                if (fromFollower) {
+                    Optional<LeaderEpochFileCache.EpochOffset> diverging = divergence(partition, p);
+                    if (diverging.isPresent()) {
+                        long highWatermark = partition.highWatermark();
+                        results.add(new FetchPartitionResult(Errors.NONE, MemoryRecords.EMPTY, highWatermark,
+                            highWatermark, partition.log().logStartOffset(), diverging));
+                        anyError = true; // answer at once: the follower must truncate before fetching on
+                        continue;
+                    }
+                    partition.updateFollowerFetchState(params.replicaId(), p.fetchOffset(), p.logStartOffset(),
+                        System.currentTimeMillis());
+                    info = partition.readForFollower(p.fetchOffset(), limit, bytes == 0);
+                } else {
+                    info = partition.read(p.fetchOffset(), limit, bytes == 0);
+                }
+                bounds.add(new DelayedFetch.ReadBound(partition, epochAtRead, limitAtRead));
+                int size = info.records().sizeInBytes();
+                bytes += size;
+                remaining -= size;
+                // No transactions yet: the last stable offset is the high watermark for either isolation level.
+                results.add(new FetchPartitionResult(Errors.NONE, info.records(), info.highWatermark(),
+                    info.highWatermark(), info.logStartOffset(), Optional.empty()));
+            } catch (RuntimeException e) {
+                anyError = true;
+                results.add(FetchPartitionResult.failed(Errors.forException(e)));
+            }
+        }
+        return new ReadPass(results, bytes, anyError, bounds);
+    }
+
+    /**
+     * Kafka's check of a follower's {@code lastFetchedEpoch}: if our log ended that epoch (or the largest one below
+     * it) before the fetch offset, the follower's tail is not ours. An epoch newer than all of ours cannot come
+     * from a follower (a leader records its epoch on taking over); it is answered out of range, and the follower
+     * falls back to its high watermark.
+     */
+    private static Optional<LeaderEpochFileCache.EpochOffset> divergence(Partition partition,
+                                                                        FetchParams.PartitionFetch p) {
+        if (p.lastFetchedEpoch() < 0) {
+            return Optional.empty();
+        }
+        LeaderEpochFileCache.EpochOffset end = partition.log().endOffsetForEpoch(p.lastFetchedEpoch());
+        if (end.epoch() == LeaderEpochFileCache.UNDEFINED_EPOCH) {
+            throw new OffsetOutOfRangeException("Epoch " + p.lastFetchedEpoch() + " is older than every epoch of "
+                + partition.topicPartition());
+        }
+        if (end.epoch() < p.lastFetchedEpoch() || end.offset() < p.fetchOffset()) {
+            return Optional.of(end);
+        }
+        return Optional.empty();
+    }
+
+    private static TopicInfo topic(MetadataImage image, TopicPartition tp) {
+        TopicInfo topic = image.topicsByName().get(tp.topic());
+        if (topic == null) {
+            throw new UnknownTopicOrPartitionException("Topic " + tp.topic() + " does not exist");
+        }
+        return topic;
+    }
+
+    /** True if {@code partition} is still the one this broker hosts for its topic partition. */
+    boolean hosts(Partition partition) {
+        return partitions.get(partition.topicPartition()) == partition;
+    }
+
+    boolean isOffline(TopicPartition tp) {
+        return logManager.isOfflineLog(tp);
     }
 
     /** Effective min.insync.replicas of a topic. */
@@ -249,12 +426,11 @@ public final class ReplicaManager implements AutoCloseable {
             fetchers.stopFollowing(tp);
             Partition partition = partitions.remove(tp);
             if (partition != null) {
-                delayedProduce.failAll(tp, Errors.KAFKA_STORAGE_ERROR);
                 if (partition.isLeader()) {
                     leadershipListeners.forEach(l -> l.onResign(tp, partition.leaderEpoch()));
                 }
             }
-            fetchPurgatory.dataArrived(tp); // parked fetches re-check and get KAFKA_STORAGE_ERROR
+            purgatory.checkAndComplete(tp); // waiting operations get KAFKA_STORAGE_ERROR
         }
         return logManager.offlineLogs();
     }
@@ -279,12 +455,18 @@ public final class ReplicaManager implements AutoCloseable {
             PartitionLog plog = logManager.getOrCreateLog(tp, topic.topicId(), logConfig(topic.configs()));
             return new Partition(tp, plog, brokerId, events);
         });
+        boolean changed;
         synchronized (partition) {
             // One transition at a time per partition, so fetcher and listener calls follow the state order.
             Partition.Transition t = partition.applyState(state, System.currentTimeMillis());
-            if (t.changed()) {
+            changed = t.changed();
+            if (changed) {
                 onTransition(partition, t);
             }
+        }
+        if (changed) {
+            // Outside the partition's lock: an operation's check may lock the other partitions it waits on.
+            purgatory.checkAndComplete(tp); // waiting operations re-check, and see the new role
         }
         return partition;
     }
@@ -306,11 +488,9 @@ public final class ReplicaManager implements AutoCloseable {
             log.info("Broker {} follows leader {} for {} in epoch {}", brokerId, partition.leaderId(), tp,
                 partition.leaderEpoch());
             if (t.wasLeader()) {
-                delayedProduce.check(partition);
                 leadershipListeners.forEach(l -> l.onResign(tp, partition.leaderEpoch()));
             }
         }
-        fetchPurgatory.dataArrived(tp); // parked fetches re-check, and see the new role
     }
 
     /** This broker is no longer a replica of the partition: stop serving it and delete its log. */
@@ -320,7 +500,6 @@ public final class ReplicaManager implements AutoCloseable {
             synchronized (partition) {
                 Partition.Transition t = partition.applyState(state, System.currentTimeMillis());
                 if (t.changed() && t.wasLeader() && !t.isLeader()) {
-                    delayedProduce.check(partition);
                     leadershipListeners.forEach(l -> l.onResign(tp, partition.leaderEpoch()));
                 }
             }
@@ -328,7 +507,7 @@ public final class ReplicaManager implements AutoCloseable {
         fetchers.stopFollowing(tp);
         partitions.remove(tp);
         logManager.deleteLog(tp);
-        fetchPurgatory.dataArrived(tp);
+        purgatory.checkAndComplete(tp);
         log.info("Broker {} is no longer a replica of {} (replicas {}): deleted its local log", brokerId, tp,
             state.replicas());
     }
@@ -341,7 +520,7 @@ public final class ReplicaManager implements AutoCloseable {
             Optional<PartitionLog> existing = logManager.getLog(tp);
             if (existing.isPresent() && existing.get().topicId().equals(topicId)) {
                 logManager.deleteLog(tp);
-                fetchPurgatory.dataArrived(tp); // wake fetches parked on it; they will see the topic is gone
+                purgatory.checkAndComplete(tp); // wake fetches parked on it; they will see the topic is gone
             }
         }
         log.info("Deleted the local logs of topic {} ({})", topic, topicId);

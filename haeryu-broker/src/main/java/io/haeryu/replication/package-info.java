@@ -3,8 +3,9 @@
  * or follower of each partition as cluster metadata says; a {@link io.haeryu.replication.Partition} as leader tracks
  * its followers' fetch offsets, moves the high watermark to the smallest log end in the ISR and asks for ISR changes
  * ({@code IsrManager} writes them to ZooKeeper conditionally); as follower it appends what a {@code ReplicaFetcher}
- * (one thread per leader broker) copies, truncating a divergent tail first. {@link io.haeryu.replication.DelayedProduce}
- * holds {@code acks=all} answers until the ISR has the records; {@link io.haeryu.replication.FetchPurgatory} holds
- * fetches waiting for data.
+ * (one thread per leader broker) copies, truncating a divergent tail first. The replica manager is the one way to a
+ * partition's data ({@code appendRecords}, {@code fetch}); what must wait (acks=all, fetch min.bytes, DeleteRecords)
+ * waits as a {@link io.haeryu.replication.DelayedOperation} in a
+ * {@link io.haeryu.replication.DelayedOperationPurgatory}.
  */
 package io.haeryu.replication;

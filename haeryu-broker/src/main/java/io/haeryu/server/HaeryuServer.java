@@ -23,7 +23,6 @@ import io.haeryu.network.SocketServer;
 import io.haeryu.protocol.ApiRegistry;
 import io.haeryu.protocol.BrokerApis;
 import io.haeryu.protocol.group.GroupApis;
-import io.haeryu.replication.FetchPurgatory;
 import io.haeryu.replication.LogDirFailureHandler;
 import io.haeryu.replication.ReplicaManager;
 import io.haeryu.txn.ProducerIdManager;
@@ -135,10 +134,10 @@ public final class HaeryuServer implements AutoCloseable {
         metadata.start();
         closeables.push(metadata);
 
-        FetchPurgatory purgatory = new FetchPurgatory(scheduler);
         PartitionStateZk partitionStates = new PartitionStateZk(metadata);
-        ReplicaManager replicas = new ReplicaManager(config.brokerId(), config, logManager, purgatory, scheduler,
-            partitionStates, id -> metadata.image().broker(id));
+        // Delayed fetches that complete read the log on the request handlers, never on the metadata writers.
+        ReplicaManager replicas = new ReplicaManager(config.brokerId(), config, logManager, scheduler, requestHandlers,
+            metadata::image, partitionStates, id -> metadata.image().broker(id));
         replicas.start();
         closeables.push(replicas);
 
@@ -149,8 +148,7 @@ public final class HaeryuServer implements AutoCloseable {
         BrokerApis.registerController(apis, controller, metadata, blocking);
         TopicService topics = new TopicService(metadata, config);
         ProducerIdManager producerIds = new ProducerIdManager(metadata::allocateProducerIdBlock);
-        BrokerApis.registerCore(apis, new BrokerApis.Services(config, metadata, topics, replicas, producerIds, blocking,
-            requestHandlers));
+        BrokerApis.registerCore(apis, new BrokerApis.Services(config, metadata, topics, replicas, producerIds, blocking));
 
         OffsetsTopic offsetsTopic = new OffsetsTopic(config.brokerId(), config, metadata, topics, replicas, blocking);
         ExecutorEventLoops groupLoops = new ExecutorEventLoops(GROUP_COORDINATOR_THREADS);

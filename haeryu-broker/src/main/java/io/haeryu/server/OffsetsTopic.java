@@ -9,8 +9,8 @@ import io.haeryu.config.TopicConfigs;
 import io.haeryu.group.CoordinatorLocator;
 import io.haeryu.group.CoordinatorLog;
 import io.haeryu.group.GroupCoordinator;
-import io.haeryu.log.LogAppendInfo;
 import io.haeryu.log.LogReadInfo;
+import io.haeryu.replication.AppendOrigin;
 import io.haeryu.replication.Partition;
 import io.haeryu.replication.ReplicaManager;
 import java.util.List;
@@ -159,15 +159,17 @@ final class OffsetsTopic implements CoordinatorLog, CoordinatorLocator, ReplicaM
     @Override
     public CompletableFuture<Void> append(int partition, List<SimpleRecord> records) {
         try {
-            Partition p = ledPartition(partition);
-            TopicInfo topic = metadata.image().topic(NAME).orElseThrow();
+            if (metadata.image().topic(NAME).isEmpty()) {
+                throw new NotLeaderOrFollowerException(NAME + " does not exist yet");
+            }
+            TopicPartition tp = new TopicPartition(NAME, partition);
             MemoryRecords batch = MemoryRecords.withRecords(Compression.NONE, records.toArray(new SimpleRecord[0]));
-            int minInsyncReplicas = replicas.minInsyncReplicas(topic);
-            LogAppendInfo info = p.appendAsLeader(batch, (short) -1, minInsyncReplicas);
-            replicas.fetchPurgatory().dataArrived(p.topicPartition());
-            return replicas.delayedProduce().await(p, info.lastOffset() + 1, minInsyncReplicas, COMMIT_TIMEOUT_MS)
-                .thenCompose(error -> error == Errors.NONE ? CompletableFuture.completedFuture(null)
-                    : CompletableFuture.failedFuture(error.exception()));
+            return replicas.appendRecords(Map.of(tp, batch), AppendOrigin.COORDINATOR, (short) -1, COMMIT_TIMEOUT_MS)
+                .thenCompose(results -> {
+                    Errors error = results.get(tp).error();
+                    return error == Errors.NONE ? CompletableFuture.<Void>completedFuture(null)
+                        : CompletableFuture.<Void>failedFuture(error.exception());
+                });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ReplicaManagerLogConfigTest {
 
     private static LogConfig logConfig(Map<String, String> broker, Map<String, String> topic) {
-        return new ReplicaManager(0, new BrokerConfig(broker), null, null, null, null, null).logConfig(topic);
+        return new ReplicaManager(0, new BrokerConfig(broker), null, null, null, null, null, null).logConfig(topic);
     }
 
     @Test

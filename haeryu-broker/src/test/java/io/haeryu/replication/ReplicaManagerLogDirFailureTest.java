@@ -54,8 +54,8 @@ class ReplicaManagerLogDirFailureTest {
         Path dir2 = root.resolve("d2");
         logManager = new LogManager(List.of(dir1, dir2), LogConfig.defaults(), Time.SYSTEM, scheduler);
         logManager.startup();
-        ReplicaManager replicas = new ReplicaManager(BROKER, new BrokerConfig(Map.of()), logManager,
-            new FetchPurgatory(scheduler), scheduler, null, id -> Optional.empty());
+        ReplicaManager replicas = new ReplicaManager(BROKER, new BrokerConfig(Map.of()), logManager, scheduler,
+            Runnable::run, () -> MetadataImage.EMPTY, null, id -> Optional.empty());
         TopicInfo topic = new TopicInfo("orders", Uuid.randomUuid(), List.of(
             new PartitionState(0, List.of(BROKER), BROKER, 1, List.of(BROKER)),
             new PartitionState(1, List.of(BROKER), BROKER, 1, List.of(BROKER))), Map.of());
